@@ -1,0 +1,5 @@
+"""Allow ``python -m asean_timeline``."""
+
+from asean_timeline.cli import main
+
+main()

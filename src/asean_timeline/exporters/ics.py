@@ -1,0 +1,194 @@
+"""Timeline → iCalendar (RFC 5545 with the RFC 7986 calendar properties).
+
+How each precision becomes a calendar entry (see README, "How dates appear in
+calendars"): a day or a range of days is an all-day event (DTEND exclusive);
+a month or a year is an all-day event on its first day; an unknown day inside
+a window is an all-day event spanning the window. The summary of the last three
+says how much is unknown ("… (sometime in April 2023)"). Timed events carry
+TZID and a VTIMEZONE, or UTC when a fixed offset was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from urllib.parse import urljoin
+
+from asean_timeline import reference
+from asean_timeline.exporters.contentlines import content_line, escape_text
+from asean_timeline.model import Event, Month, Timed, Timeline, Year
+from asean_timeline.recurrence import occurrences
+from asean_timeline.reference import countries
+from asean_timeline.revisions import Revision, Revisions
+from asean_timeline.vtimezone import UTC_ZONES, vtimezone_lines
+from asean_timeline.wording import calendar_summary, when_phrase
+
+FILENAME = "events.ics"
+MEDIA_TYPE = "text/calendar; charset=utf-8"
+PRODID = "-//asean-timeline//asean-timeline//EN"
+
+
+def render(timeline: Timeline, revisions: Revisions) -> bytes:
+    """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends)."""
+    lines = list(_calendar_lines(timeline, revisions, FILENAME))
+    return "".join(content_line(name, value, params) for name, params, value in lines).encode()
+
+
+Line = tuple[str, tuple[tuple[str, str], ...], str]
+
+
+def _calendar_lines(timeline: Timeline, revisions: Revisions, filename: str) -> Iterator[Line]:
+    info = timeline.calendar
+    yield "BEGIN", (), "VCALENDAR"
+    yield "VERSION", (), "2.0"
+    yield "PRODID", (), PRODID
+    yield "CALSCALE", (), "GREGORIAN"
+    yield "METHOD", (), "PUBLISH"
+    yield "NAME", (), escape_text(info.title)
+    yield "X-WR-CALNAME", (), escape_text(info.title)
+    if info.description:
+        yield "DESCRIPTION", (), escape_text(info.description)
+        yield "X-WR-CALDESC", (), escape_text(info.description)
+    if info.timezone:
+        yield "X-WR-TIMEZONE", (), info.timezone
+    if info.url:
+        yield "URL", (("VALUE", "URI"),), info.url
+        yield "SOURCE", (("VALUE", "URI"),), urljoin(info.url, filename)
+    refresh = _duration(info.refresh_interval)
+    yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
+    yield "X-PUBLISHED-TTL", (), refresh
+    for name, first_year, last_year in _zones_needed(timeline):
+        for prop, value in vtimezone_lines(name, first_year, last_year):
+            yield prop, (), value
+    for event in timeline.events:
+        yield from _event_lines(event, revisions[event.id], info.uid_domain)
+    yield "END", (), "VCALENDAR"
+
+
+def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
+    """Each zone used by a timed event, with the years its occurrences span."""
+    spans: dict[str, tuple[int, int]] = {}
+    for event in timeline.events:
+        when = event.when
+        if not isinstance(when, Timed) or when.zone is None or when.zone in UTC_ZONES:
+            continue
+        last_start = occurrences(event)[-1]
+        last_year = (last_start + (when.end - when.start)).year if when.end else last_start.year
+        first_year = when.start.year
+        if when.zone in spans:
+            known = spans[when.zone]
+            first_year, last_year = min(known[0], first_year), max(known[1], last_year)
+        spans[when.zone] = (first_year, last_year)
+    return [(name, first - 1, last + 1) for name, (first, last) in sorted(spans.items())]
+
+
+def uid(event: Event, domain: str) -> str:
+    """The event's UID: its id at the calendar's domain, stable across edits and reorders."""
+    return f"{event.id}@{domain}"
+
+
+def _event_lines(event: Event, revision: Revision, domain: str) -> Iterator[Line]:
+    yield "BEGIN", (), "VEVENT"
+    yield "UID", (), uid(event, domain)
+    yield "DTSTAMP", (), _utc(revision.modified)
+    yield "CREATED", (), _utc(revision.created)
+    yield "LAST-MODIFIED", (), _utc(revision.modified)
+    yield "SEQUENCE", (), str(revision.sequence)
+    yield from _time_lines(event)
+    yield "SUMMARY", (), escape_text(calendar_summary(event))
+    yield "DESCRIPTION", (), escape_text(description(event))
+    if event.location:
+        yield "LOCATION", (), escape_text(event.location)
+    if event.tags:
+        yield "CATEGORIES", (), ",".join(escape_text(tag) for tag in event.tags)
+    link = event.url or next((s.url for s in event.sources if s.url), None)
+    if link:
+        yield "URL", (("VALUE", "URI"),), link
+    yield "STATUS", (), event.status.value.upper()
+    # Reference events should never make a subscriber look busy.
+    yield "TRANSP", (), "TRANSPARENT"
+    yield "END", (), "VEVENT"
+
+
+def _time_lines(event: Event) -> Iterator[Line]:
+    when = event.when
+    if isinstance(when, Timed):
+        yield _moment("DTSTART", when.start, when.zone)
+        if when.end is not None:
+            yield _moment("DTEND", when.end, when.zone)
+    else:
+        # The model's shapes map to whole days: see the module docstring.
+        first = when.first_day
+        last = first if isinstance(when, Year | Month) else when.last_day
+        yield "DTSTART", (("VALUE", "DATE"),), _date(first)
+        yield "DTEND", (("VALUE", "DATE"),), _date(last + timedelta(days=1))
+    if event.recurrence is not None:
+        yield "RRULE", (), event.recurrence.rule
+        exdates = event.recurrence.exdates
+        if exdates:
+            if isinstance(when, Timed):
+                values = [
+                    _moment("EXDATE", d, when.zone) for d in exdates if isinstance(d, datetime)
+                ]
+                params = values[0][1]
+                yield "EXDATE", params, ",".join(value for _, _, value in values)
+            else:
+                yield "EXDATE", (("VALUE", "DATE"),), ",".join(_date(d) for d in exdates)
+
+
+def _moment(name: str, moment: datetime, zone: str | None) -> Line:
+    if zone is None or zone in UTC_ZONES:
+        return name, (), _utc(moment)
+    local = moment.astimezone(reference.zone(zone))
+    return name, (("TZID", zone),), _local(local)
+
+
+def description(event: Event) -> str:
+    """Plain-text body: the date at its precision, the description, then the facts."""
+    parts = [f"Date: {when_phrase(event.when)}"]
+    if event.recurrence is not None:
+        parts.append(f"Repeats: {event.recurrence.rule}")
+    if event.description:
+        parts.append("")
+        parts.append(event.description)
+        parts.append("")
+    if event.countries:
+        names = countries()
+        parts.append("Countries: " + ", ".join(names.get(c, c) for c in event.countries))
+    if event.tags:
+        parts.append("Tags: " + ", ".join(event.tags))
+    if event.sources:
+        parts.append("Sources:")
+        for source in event.sources:
+            line = f"- {source.label}"
+            if source.published:
+                line += f" ({source.published})"
+            if source.url:
+                line += f" <{source.url}>"
+            parts.append(line)
+    return "\n".join(parts).strip()
+
+
+def _utc(moment: datetime) -> str:
+    return _local(moment.astimezone(UTC)) + "Z"
+
+
+def _local(moment: datetime) -> str:
+    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on glibc.
+    return f"{_date(moment.date())}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+
+
+def _date(day: date) -> str:
+    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
+
+
+def _duration(span: timedelta) -> str:
+    seconds = int(span.total_seconds())
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    text = "P" + (f"{days}D" if days else "")
+    time_part = "".join(
+        f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if value
+    )
+    return text + ("T" + time_part if time_part else "") if (days or time_part) else "PT0S"

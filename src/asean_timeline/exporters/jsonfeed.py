@@ -1,0 +1,107 @@
+"""Timeline → JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
+
+One item per event, in chronological order. ``date_published`` is when the
+event first appeared in this timeline and ``date_modified`` when it last
+changed (from ``revisions.json``); when the event itself happens is in the
+item's ``_asean_timeline`` extension object, the event's canonical record.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from asean_timeline.exporters.ics import description, uid
+from asean_timeline.model import Event, Timeline
+from asean_timeline.records import event_record
+from asean_timeline.reference import countries
+from asean_timeline.revisions import Revision, Revisions
+from asean_timeline.wording import when_phrase
+
+FILENAME = "feed.json"
+MEDIA_TYPE = "application/feed+json"
+VERSION = "https://jsonfeed.org/version/1.1"
+
+
+def render(timeline: Timeline, revisions: Revisions) -> bytes:
+    """The feed as UTF-8 JSON, indented, with a trailing newline."""
+    return (json.dumps(feed(timeline, revisions), ensure_ascii=False, indent=2) + "\n").encode()
+
+
+def feed(timeline: Timeline, revisions: Revisions) -> dict[str, Any]:
+    """The feed as a JSON-ready dict."""
+    info = timeline.calendar
+    document: dict[str, Any] = {"version": VERSION, "title": info.title}
+    if info.url:
+        document["home_page_url"] = info.url
+        document["feed_url"] = urljoin(info.url, FILENAME)
+    if info.description:
+        document["description"] = info.description
+    document["language"] = info.language
+    extension: dict[str, Any] = {"timezone": info.timezone}
+    if info.url:
+        extension["calendar_url"] = urljoin(info.url, "events.ics")
+    document["_asean_timeline"] = extension
+    document["items"] = [
+        _item(event, revisions[event.id], info.uid_domain, info.url) for event in timeline.events
+    ]
+    return document
+
+
+def _item(event: Event, revision: Revision, domain: str, home: str | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": uid(event, domain)}
+    if home:
+        item["url"] = f"{home.split('#', 1)[0]}#{event.id}"
+    external = event.url or next((s.url for s in event.sources if s.url), None)
+    if external:
+        item["external_url"] = external
+    item["title"] = event.title
+    item["summary"] = f"{when_phrase(event.when)}: {event.title}"
+    item["content_text"] = description(event)
+    item["content_html"] = content_html(event)
+    item["date_published"] = _rfc3339(revision.created)
+    item["date_modified"] = _rfc3339(revision.modified)
+    if event.tags:
+        item["tags"] = list(event.tags)
+    item["_asean_timeline"] = event_record(event)
+    return item
+
+
+def content_html(event: Event) -> str:
+    """The event as an HTML fragment; every user string is escaped, links are http(s) only."""
+
+    def text(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    parts = [f"<p><strong>{text(when_phrase(event.when))}</strong></p>"]
+    for paragraph in (p.strip() for p in event.description.split("\n\n")):
+        if paragraph:
+            parts.append("<p>" + text(paragraph).replace("\n", "<br>") + "</p>")
+    facts = []
+    if event.location:
+        facts.append(f"<li>Where: {text(event.location)}</li>")
+    if event.countries:
+        names = ", ".join(text(countries().get(c, c)) for c in event.countries)
+        facts.append(f"<li>Countries: {names}</li>")
+    if event.tags:
+        facts.append("<li>Tags: " + ", ".join(text(tag) for tag in event.tags) + "</li>")
+    if event.status.value != "confirmed":
+        facts.append(f"<li>Status: {text(event.status.value)}</li>")
+    if facts:
+        parts.append("<ul>" + "".join(facts) + "</ul>")
+    if event.sources:
+        links = []
+        for source in event.sources:
+            label = text(source.label)
+            if source.url:
+                label = f'<a href="{text(source.url)}" rel="noopener">{label}</a>'
+            links.append(f"<li>{label}</li>")
+        parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
+    return "".join(parts)
+
+
+def _rfc3339(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

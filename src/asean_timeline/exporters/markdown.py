@@ -1,0 +1,143 @@
+"""Timeline → GitHub-flavoured Markdown, grouped by year and month.
+
+Every string from ``events.toml`` goes through :func:`escape`, so a title is
+always text: it cannot open a link, an image, raw HTML, a heading or a table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date, datetime
+from itertools import groupby
+
+from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year
+from asean_timeline.recurrence import occurrences
+from asean_timeline.reference import countries
+from asean_timeline.revisions import Revisions
+from asean_timeline.wording import day_phrase, month_name, time_phrase, when_phrase
+
+FILENAME = "timeline.md"
+MEDIA_TYPE = "text/markdown; charset=utf-8"
+_LISTED_OCCURRENCES = 12
+
+# Characters that CommonMark or GFM give a meaning to anywhere in a line:
+# emphasis, code, links and images, raw HTML, entities, tables, strikethrough,
+# math, emoji shortcodes and (through ':' and '@') autolinks.
+_ALWAYS = re.compile(r"([\\`*_{}\[\]()<>#|~!&$:@])")
+# Dots that could end an ordered-list number ("2009. ") or join a bare domain
+# ("www.example.org"); sentence-ending dots stay as they are.
+_RISKY_DOT = re.compile(r"(?<=\d)\.|\.(?=\S)")
+# A line that starts like a list item, a thematic break or a block quote.
+_BLOCK_START = re.compile(r"^([-+=])")
+
+
+def escape(text: str) -> str:
+    """``text`` as literal Markdown inline content, on one line."""
+    one_line = " ".join(text.split())
+    escaped = _RISKY_DOT.sub(r"\\.", _ALWAYS.sub(r"\\\1", one_line))
+    return _BLOCK_START.sub(r"\\\1", escaped)
+
+
+def escape_block(text: str, indent: str) -> str:
+    """Multi-paragraph text: paragraphs kept, line breaks inside them become spaces."""
+    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
+    return f"\n\n{indent}".join(escape(p) for p in paragraphs)
+
+
+def link(label: str, url: str) -> str:
+    """A Markdown link whose destination cannot break out of its angle brackets."""
+    safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    return f"[{escape(label)}](<{safe_url}>)"
+
+
+def render(timeline: Timeline, revisions: Revisions) -> bytes:
+    """The timeline as Markdown bytes (UTF-8, LF line ends, one trailing newline)."""
+    del revisions  # The Markdown shows no revision data.
+    return ("\n".join(_lines(timeline)).rstrip("\n") + "\n").encode("utf-8")
+
+
+def _lines(timeline: Timeline) -> Iterator[str]:
+    info = timeline.calendar
+    yield f"# {escape(info.title)}"
+    yield ""
+    if info.description:
+        yield escape_block(info.description, "")
+        yield ""
+    yield (
+        "Subscribe: [calendar (.ics)](events.ics) · [JSON Feed](feed.json) · "
+        f"{len(timeline.events)} events"
+    )
+    yield ""
+    for year, in_year in groupby(timeline.events, key=lambda e: _local_first_day(e).year):
+        yield f"## {year}"
+        yield ""
+        for month, in_month in groupby(in_year, key=_month_of):
+            if month is not None:
+                yield f"### {month_name(month)} {year}"
+                yield ""
+            for event in in_month:
+                yield from _event(event)
+                yield ""
+
+
+def _local_first_day(event: Event) -> date:
+    when = event.when
+    return when.start.date() if isinstance(when, Timed) else when.first_day
+
+
+def _month_of(event: Event) -> int | None:
+    """Year-precision events sit under the year heading, before any month."""
+    return None if isinstance(event.when, Year) else _local_first_day(event).month
+
+
+def _event(event: Event) -> Iterator[str]:
+    title = escape(event.title)
+    if event.status is Status.CANCELLED:
+        title = f"~~{title}~~ (cancelled)"
+    elif event.status is Status.TENTATIVE:
+        title = f"{title} (tentative)"
+    facts = []
+    if event.location:
+        facts.append(f"Where: {escape(event.location)}")
+    if event.countries:
+        names = countries()
+        facts.append("Countries: " + ", ".join(escape(names.get(c, c)) for c in event.countries))
+    if event.tags:
+        facts.append("Tags: " + " ".join(f"`{tag}`" for tag in event.tags))
+    heading = f"- **{escape(when_phrase(event.when))}** — {title}"
+    if facts:
+        # A trailing backslash is a hard line break that survives editors trimming spaces.
+        yield heading + "\\"
+        yield "  " + " · ".join(facts)
+    else:
+        yield heading
+    if event.recurrence is not None:
+        yield ""
+        yield "  " + _repeats(event, event.recurrence.rule)
+    if event.description:
+        yield ""
+        yield "  " + escape_block(event.description, "  ")
+    if event.url:
+        yield ""
+        yield "  " + link("More", event.url)
+    if event.sources:
+        yield ""
+        yield "  Sources: " + "; ".join(_source(source) for source in event.sources)
+
+
+def _source(source: Source) -> str:
+    text = link(source.label, source.url) if source.url else escape(source.label)
+    if source.published:
+        text += f" \\({escape(source.published)}\\)"
+    return text
+
+
+def _repeats(event: Event, rule: str) -> str:
+    found = occurrences(event, limit=_LISTED_OCCURRENCES + 1)
+    words = [
+        time_phrase(start, None) if isinstance(start, datetime) else day_phrase(start)
+        for start in found[:_LISTED_OCCURRENCES]
+    ]
+    more = "; …" if len(found) > _LISTED_OCCURRENCES else ""
+    return f"Repeats \\(`{rule}`\\): " + escape("; ".join(words)) + more

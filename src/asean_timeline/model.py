@@ -1,0 +1,213 @@
+"""The validated timeline: immutable, typed, and free of any output format.
+
+An event's date is one of six shapes, each kept at the precision the sources
+support. Exporters ``match`` on the shape; none of them guesses a day that the
+input did not give.
+"""
+
+from __future__ import annotations
+
+import calendar as _calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+
+
+class Precision(StrEnum):
+    """How precisely an event's date is known."""
+
+    YEAR = "year"
+    MONTH = "month"
+    DAY = "day"
+    DAY_RANGE = "day-range"
+    DAY_IN_WINDOW = "day-in-window"
+    TIME = "time"
+
+
+@dataclass(frozen=True, slots=True)
+class Year:
+    """Only the year is known (``date = "2009"``)."""
+
+    year: int
+    precision = Precision.YEAR
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, 12, 31)
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """Only the month is known (``date = "2023-04"``)."""
+
+    year: int
+    month: int
+    precision = Precision.MONTH
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, _calendar.monthrange(self.year, self.month)[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    """One whole day (``date = 2023-12-17``)."""
+
+    day: date
+    precision = Precision.DAY
+
+    @property
+    def first_day(self) -> date:
+        return self.day
+
+    @property
+    def last_day(self) -> date:
+        return self.day
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    """Several whole days, both ends inclusive (``start``/``end`` dates)."""
+
+    start: date
+    end: date
+    precision = Precision.DAY_RANGE
+
+    @property
+    def first_day(self) -> date:
+        return self.start
+
+    @property
+    def last_day(self) -> date:
+        return self.end
+
+
+@dataclass(frozen=True, slots=True)
+class DayInWindow:
+    """One day, not known which, inside an inclusive window (``between``)."""
+
+    earliest: date
+    latest: date
+    precision = Precision.DAY_IN_WINDOW
+
+    @property
+    def first_day(self) -> date:
+        return self.earliest
+
+    @property
+    def last_day(self) -> date:
+        return self.latest
+
+
+@dataclass(frozen=True, slots=True)
+class Timed:
+    """A moment or span on the clock.
+
+    ``start`` and ``end`` are aware datetimes. ``zone`` is the IANA name when the
+    event was given in a zone; ``None`` means a fixed UTC offset was written.
+    """
+
+    start: datetime
+    end: datetime | None
+    zone: str | None
+    precision = Precision.TIME
+
+    @property
+    def first_day(self) -> date:
+        return self.start.date()
+
+    @property
+    def last_day(self) -> date:
+        return (self.end or self.start).date()
+
+
+When = Year | Month | Day | DayRange | DayInWindow | Timed
+
+
+class Status(StrEnum):
+    """Whether the event is on (RFC 5545 STATUS values for VEVENT)."""
+
+    CONFIRMED = "confirmed"
+    TENTATIVE = "tentative"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a fact comes from. At least one of ``title`` and ``publisher`` is set."""
+
+    title: str | None
+    publisher: str | None
+    url: str | None
+    published: str | None  # ISO date or month, as written
+
+    @property
+    def label(self) -> str:
+        """``Publisher: Title``, or whichever of the two exists."""
+        return ": ".join(part for part in (self.publisher, self.title) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    """An RFC 5545 RRULE (normalised, without the ``RRULE:`` prefix) and its exceptions."""
+
+    rule: str
+    exdates: tuple[date | datetime, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One dated event of the timeline."""
+
+    id: str
+    title: str
+    when: When
+    description: str = ""
+    location: str = ""
+    countries: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    status: Status = Status.CONFIRMED
+    sources: tuple[Source, ...] = ()
+    url: str | None = None
+    recurrence: Recurrence | None = None
+
+    @property
+    def sort_key(self) -> tuple[date, date, str]:
+        """Chronological order, with the id as a stable tie-breaker."""
+        return (self.when.first_day, self.when.last_day, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarInfo:
+    """The ``[calendar]`` table."""
+
+    title: str
+    description: str = ""
+    timezone: str | None = None
+    url: str | None = None
+    uid_domain: str = "asean-timeline"
+    language: str = "en"
+    refresh_interval: timedelta = timedelta(hours=12)
+
+
+@dataclass(frozen=True, slots=True)
+class Timeline:
+    """A whole validated ``events.toml``; ``events`` are in chronological order."""
+
+    calendar: CalendarInfo
+    events: tuple[Event, ...]
+
+    def event(self, event_id: str) -> Event:
+        """The event with this id (KeyError if none)."""
+        for event in self.events:
+            if event.id == event_id:
+                return event
+        raise KeyError(event_id)

@@ -1,0 +1,45 @@
+"""Problems found in a user's input, and the one exception that carries them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors stop a render, warnings do not (unless --strict)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, with where it is and how to fix it."""
+
+    message: str
+    file: str
+    line: int | None = None
+    column: int | None = None
+    event_id: str | None = None
+    field: str | None = None
+    hint: str | None = None
+    severity: Severity = Severity.ERROR
+
+    @property
+    def location(self) -> str:
+        """``file:line[:column]``, as editors and terminals link it."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+
+class InvalidInputError(Exception):
+    """Raised with every problem found, so the caller can report them all at once."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s) in the input")
+        self.problems = problems

@@ -1,0 +1,70 @@
+"""Problems as text for people, JSON Lines for tools, or GitHub Actions annotations."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from asean_timeline.problems import Problem, Severity
+
+FORMATS = ("human", "json", "github")
+
+
+def human(problem: Problem) -> str:
+    """``events.toml:12: error: event 'x', field 'date': … \\n  fix: …``."""
+    about = []
+    if problem.event_id:
+        about.append(f"event {problem.event_id!r}")
+    if problem.field:
+        about.append(f"field {problem.field!r}")
+    subject = (", ".join(about) + ": ") if about else ""
+    text = f"{problem.location}: {problem.severity.value}: {subject}{problem.message}"
+    if problem.hint:
+        text += f"\n  fix: {problem.hint}"
+    return text
+
+
+def as_json(problem: Problem) -> str:
+    """One JSON object on one line; the schema is documented in the README."""
+    return json.dumps(
+        {
+            "severity": problem.severity.value,
+            "file": problem.file,
+            "line": problem.line,
+            "column": problem.column,
+            "event_id": problem.event_id,
+            "field": problem.field,
+            "message": problem.message,
+            "hint": problem.hint,
+        },
+        ensure_ascii=False,
+    )
+
+
+def github(problem: Problem) -> str:
+    """A GitHub Actions workflow command that annotates the line in a pull request."""
+    properties = [f"file={_property(problem.file)}"]
+    if problem.line is not None:
+        properties.append(f"line={problem.line}")
+    if problem.column is not None:
+        properties.append(f"col={problem.column}")
+    title = "asean-timeline" + (f" {problem.event_id}" if problem.event_id else "")
+    properties.append(f"title={_property(title)}")
+    message = problem.message + (f" (fix: {problem.hint})" if problem.hint else "")
+    command = "error" if problem.severity is Severity.ERROR else "warning"
+    return f"::{command} {','.join(properties)}::{_data(message)}"
+
+
+def summary(problems: Sequence[Problem]) -> str:
+    """``2 errors, 1 warning``."""
+    errors = sum(p.severity is Severity.ERROR for p in problems)
+    warnings = len(problems) - errors
+    return f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}"
+
+
+def _data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _property(text: str) -> str:
+    return _data(text).replace(":", "%3A").replace(",", "%2C")

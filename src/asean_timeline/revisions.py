@@ -1,0 +1,122 @@
+"""Per-event revision history, so edits reach calendar subscribers.
+
+iCalendar clients notice an edited event by a higher SEQUENCE and a newer
+LAST-MODIFIED. Users should not keep those by hand, so ``render`` keeps them in
+``revisions.json`` beside the outputs: for each event id, a fingerprint of the
+event's content, its sequence number, and when it was first and last seen to
+change. An event whose fingerprint is unchanged keeps its numbers, so an
+unchanged input renders byte-identical outputs.
+
+No clock is read. The time given to a new revision is passed in by the caller
+(``SOURCE_DATE_EPOCH`` or the input file's modification time, see the CLI), and
+is always later than the event's previous revision.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from asean_timeline.model import Event, Timeline
+from asean_timeline.records import event_record
+
+STATE_FILENAME = "revisions.json"
+_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The revision of one event: what it looked like, how often and when it changed."""
+
+    fingerprint: str
+    sequence: int
+    created: datetime
+    modified: datetime
+
+
+Revisions = Mapping[str, Revision]
+
+
+class StateError(ValueError):
+    """``revisions.json`` exists but cannot be read."""
+
+
+def fingerprint(event: Event) -> str:
+    """A SHA-256 of the event's canonical record (stable across Python versions)."""
+    record = event_record(event)
+    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> dict[str, Revision]:
+    """The revisions after this render: new events start at 0, changed ones go up by one.
+
+    Events no longer in the timeline are dropped. ``revision_time`` is truncated
+    to whole seconds (iCalendar's resolution) and used for new revisions only.
+    """
+    now = revision_time.astimezone(UTC).replace(microsecond=0)
+    result: dict[str, Revision] = {}
+    for event in timeline.events:
+        digest = fingerprint(event)
+        old = previous.get(event.id)
+        if old is None:
+            result[event.id] = Revision(digest, 0, now, now)
+        elif old.fingerprint == digest:
+            result[event.id] = old
+        else:
+            modified = max(now, old.modified + timedelta(seconds=1))
+            result[event.id] = Revision(digest, old.sequence + 1, old.created, modified)
+    return result
+
+
+def dumps(revisions: Revisions) -> bytes:
+    """Serialise revisions as stable, diff-friendly JSON."""
+    document = {
+        "about": "Kept by `asean-timeline render`; commit it with the outputs, do not edit it.",
+        "format": _FORMAT_VERSION,
+        "events": {
+            event_id: {
+                "fingerprint": revision.fingerprint,
+                "sequence": revision.sequence,
+                "created": _stamp(revision.created),
+                "modified": _stamp(revision.modified),
+            }
+            for event_id, revision in sorted(revisions.items())
+        },
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def loads(raw: bytes) -> dict[str, Revision]:
+    """Parse :func:`dumps` output; raise :class:`StateError` if it is not that."""
+    try:
+        document: Any = json.loads(raw.decode("utf-8"))
+        if document.get("format") != _FORMAT_VERSION:
+            raise StateError(f"unsupported format {document.get('format')!r}")
+        return {
+            str(event_id): Revision(
+                fingerprint=str(item["fingerprint"]),
+                sequence=int(item["sequence"]),
+                created=_parse_stamp(item["created"]),
+                modified=_parse_stamp(item["modified"]),
+            )
+            for event_id, item in document["events"].items()
+        }
+    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError) as error:
+        raise StateError(str(error)) from None
+    except (TypeError, ValueError) as error:
+        raise StateError(str(error)) from None
+
+
+def _stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _parse_stamp(text: object) -> datetime:
+    if not isinstance(text, str):
+        raise StateError(f"not a timestamp: {text!r}")
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

@@ -1,0 +1,113 @@
+"""VTIMEZONE components computed from the IANA database.
+
+For the years a calendar needs, every UTC-offset transition of the zone is
+found and written as its own STANDARD or DAYLIGHT component, after one that
+gives the offset in force at the start. Explicit transitions mean no client
+has to extrapolate a rule: every parser that reads RFC 5545 gets the same
+offsets for every event we emit (recurrences are finite, so their span is
+known).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from asean_timeline import reference
+
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Zulu"})
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """The zone's offset changes at ``at`` (UTC) from ``before`` to ``after``."""
+
+    at: datetime
+    before: timedelta
+    after: timedelta
+    name: str
+    is_dst: bool
+
+
+def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
+    """Every offset or abbreviation change from 1 Jan ``first_year`` to 31 Dec ``last_year``."""
+    found: list[Transition] = []
+    start = datetime(first_year, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    step = timedelta(days=1)
+    cursor = start
+    while cursor < end:
+        following = min(cursor + step, end)
+        if _state(zone, cursor) != _state(zone, following):
+            found.append(_locate(zone, cursor, following))
+        cursor = following
+    return found
+
+
+def _state(zone: ZoneInfo, moment: datetime) -> tuple[timedelta | None, str | None]:
+    local = moment.astimezone(zone)
+    return local.utcoffset(), local.tzname()
+
+
+def _locate(zone: ZoneInfo, low: datetime, high: datetime) -> Transition:
+    """Binary search to the second at which the zone's state changes."""
+    before = _state(zone, low)
+    while high - low > timedelta(seconds=1):
+        middle = low + (high - low) / 2
+        middle = middle.replace(microsecond=0)
+        if _state(zone, middle) == before:
+            low = middle
+        else:
+            high = middle
+    local = high.astimezone(zone)
+    return Transition(
+        at=high,
+        before=before[0] or timedelta(0),
+        after=local.utcoffset() or timedelta(0),
+        name=local.tzname() or "",
+        is_dst=bool(local.dst()),
+    )
+
+
+def format_offset(offset: timedelta) -> str:
+    """``+0900``, ``-0430`` or ``+053328`` (seconds only when the zone has them)."""
+    seconds = int(offset.total_seconds())
+    sign = "+" if seconds >= 0 else "-"
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    text = f"{sign}{hours:02d}{minutes:02d}"
+    return text + (f"{secs:02d}" if secs else "")
+
+
+def vtimezone_lines(name: str, first_year: int, last_year: int) -> Iterator[tuple[str, str]]:
+    """(property, value) pairs of a VTIMEZONE covering ``first_year``..``last_year``."""
+    zone = reference.zone(name)
+    begin = datetime(first_year, 1, 1, tzinfo=UTC)
+    initial = begin.astimezone(zone)
+    offset = initial.utcoffset() or timedelta(0)
+    yield "BEGIN", "VTIMEZONE"
+    yield "TZID", name
+    yield "X-LIC-LOCATION", name
+    kind = "DAYLIGHT" if initial.dst() else "STANDARD"
+    yield from _component(kind, begin + offset, offset, offset, initial.tzname() or "")
+    for change in transitions(zone, first_year, last_year):
+        kind = "DAYLIGHT" if change.is_dst else "STANDARD"
+        yield from _component(
+            kind, (change.at + change.before), change.before, change.after, change.name
+        )
+    yield "END", "VTIMEZONE"
+
+
+def _component(
+    kind: str, local_start: datetime, before: timedelta, after: timedelta, name: str
+) -> Iterator[tuple[str, str]]:
+    yield "BEGIN", kind
+    yield "DTSTART", local_start.strftime("%Y%m%dT%H%M%S")
+    yield "TZOFFSETFROM", format_offset(before)
+    yield "TZOFFSETTO", format_offset(after)
+    if name and name[0].isalpha():
+        yield "TZNAME", name
+    yield "END", kind

@@ -122,6 +122,9 @@ def parse_document(raw: bytes, name: str) -> Document:
         found = _TOML_POSITION.search(message)
         error_line = int(found.group(1)) if found else None
         column = int(found.group(2)) if found else None
+        if found is None and "end of document" in message:
+            error_line = len(text.splitlines())  # e.g. a string left open to the end
+            message = message.replace("(at end of document)", "(at the end of the file)")
         detail = _TOML_POSITION.sub("", message).strip()
         raise InvalidInputError(
             [

@@ -40,8 +40,8 @@ def read_revisions(path: Path) -> dict[str, Revision]:
     """Revisions from a previous render, or none if ``path`` does not exist."""
     try:
         raw = path.read_bytes()
-    except FileNotFoundError:
-        return {}
+    except (FileNotFoundError, NotADirectoryError):
+        return {}  # a first render; an unusable folder is reported when writing
     except OSError as error:
         raise _state_problem(path, error.strerror or str(error)) from None
     try:

@@ -23,8 +23,8 @@ _LISTED_OCCURRENCES = 12
 
 # Characters that CommonMark or GFM give a meaning to anywhere in a line:
 # emphasis, code, links and images, raw HTML, entities, tables, strikethrough,
-# math, emoji shortcodes and (through ':' and '@') autolinks.
-_ALWAYS = re.compile(r"([\\`*_{}\[\]()<>#|~!&$:@])")
+# math, and autolinks and emoji shortcodes (a ':' or '@' touching a word).
+_ALWAYS = re.compile(r"([\\`*_{}\[\]()<>#|~!&$@]|:(?=\S))")
 # Dots that could end an ordered-list number ("2009. ") or join a bare domain
 # ("www.example.org"); sentence-ending dots stay as they are.
 _RISKY_DOT = re.compile(r"(?<=\d)\.|\.(?=\S)")
@@ -105,7 +105,8 @@ def _event(event: Event) -> Iterator[str]:
         facts.append("Countries: " + ", ".join(escape(names.get(c, c)) for c in event.countries))
     if event.tags:
         facts.append("Tags: " + " ".join(f"`{tag}`" for tag in event.tags))
-    heading = f"- **{escape(when_phrase(event.when))}** — {title}"
+    # Date phrases are our own words and digits, so they are not escaped.
+    heading = f"- **{when_phrase(event.when)}** — {title}"
     if facts:
         # A trailing backslash is a hard line break that survives editors trimming spaces.
         yield heading + "\\"
@@ -129,7 +130,7 @@ def _event(event: Event) -> Iterator[str]:
 def _source(source: Source) -> str:
     text = link(source.label, source.url) if source.url else escape(source.label)
     if source.published:
-        text += f" \\({escape(source.published)}\\)"
+        text += f" \\({source.published}\\)"  # a validated ISO date
     return text
 
 
@@ -140,4 +141,4 @@ def _repeats(event: Event, rule: str) -> str:
         for start in found[:_LISTED_OCCURRENCES]
     ]
     more = "; …" if len(found) > _LISTED_OCCURRENCES else ""
-    return f"Repeats \\(`{rule}`\\): " + escape("; ".join(words)) + more
+    return f"Repeats \\(`{rule}`\\): " + "; ".join(words) + more

@@ -1,0 +1,229 @@
+"""The command line, driven through Click's CliRunner."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from asean_timeline import __version__
+from asean_timeline.cli import cli
+from tests.conftest import SHIPPED
+
+MINIMAL = """
+[calendar]
+title = "Test"
+timezone = "Asia/Tokyo"
+
+[[events]]
+id = "summit"
+title = "Summit"
+date = 2023-12-17
+sources = [{ publisher = "Kyodo News" }]
+"""
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working directory holding a copy of the shipped events.toml."""
+    shutil.copy(SHIPPED, tmp_path / "events.toml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    return tmp_path
+
+
+def _commands() -> list[tuple[str, click.Command]]:
+    assert isinstance(cli, click.Group)
+    return sorted(cli.commands.items())
+
+
+@pytest.mark.parametrize(("name", "command"), _commands())
+def test_every_command_has_help_with_an_example(
+    runner: CliRunner, name: str, command: click.Command
+) -> None:
+    """Each command answers --help with its purpose and at least one example."""
+    result = runner.invoke(cli, [name, "--help"])
+    assert result.exit_code == 0, result.output
+    assert command.help
+    assert "Example" in result.output
+    assert f"asean-timeline {name}" in result.output
+
+
+def test_version(runner: CliRunner) -> None:
+    """--version prints the package version."""
+    result = runner.invoke(cli, ["--version"])
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_render_writes_the_three_outputs_and_revisions(runner: CliRunner, project: Path) -> None:
+    """render with no arguments reads ./events.toml and writes into ./dist."""
+    result = runner.invoke(cli, ["render"])
+    assert result.exit_code == 0, result.output
+    names = sorted(p.name for p in (project / "dist").iterdir())
+    assert names == ["events.ics", "feed.json", "revisions.json", "timeline.md"]
+
+
+def test_render_twice_is_byte_identical(runner: CliRunner, project: Path) -> None:
+    """A second render of unchanged input writes nothing and changes no byte."""
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    first = {p.name: p.read_bytes() for p in (project / "dist").iterdir()}
+    os.environ["SOURCE_DATE_EPOCH"] = "1800000000"  # a later clock must not matter
+    result = runner.invoke(cli, ["render"])
+    assert "nothing (all up to date)" in result.output
+    assert {p.name: p.read_bytes() for p in (project / "dist").iterdir()} == first
+
+
+def test_render_never_modifies_the_input(runner: CliRunner, project: Path) -> None:
+    """events.toml is read, never written."""
+    before = (project / "events.toml").read_bytes()
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    assert (project / "events.toml").read_bytes() == before
+
+
+def test_render_check_passes_when_up_to_date(runner: CliRunner, project: Path) -> None:
+    """render --check exits 0 when dist/ matches."""
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    result = runner.invoke(cli, ["render", "--check"])
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.output
+
+
+def test_render_check_names_each_stale_file_and_writes_nothing(
+    runner: CliRunner, project: Path
+) -> None:
+    """render --check exits 1, names the differing files and leaves them untouched."""
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    (project / "dist" / "timeline.md").write_text("stale\n")
+    (project / "dist" / "feed.json").unlink()
+    result = runner.invoke(cli, ["render", "--check"])
+    assert result.exit_code == 1
+    assert "dist/timeline.md differs" in result.output
+    assert "dist/feed.json differs" in result.output
+    assert "events.ics" not in result.output
+    assert (project / "dist" / "timeline.md").read_text() == "stale\n"
+    assert not (project / "dist" / "feed.json").exists()
+
+
+def test_render_out_option(runner: CliRunner, project: Path) -> None:
+    """--out chooses the output folder, creating it."""
+    result = runner.invoke(cli, ["render", "events.toml", "--out", "public/site"])
+    assert result.exit_code == 0, result.output
+    assert (project / "public" / "site" / "events.ics").is_file()
+
+
+def test_validate_valid_file(runner: CliRunner, project: Path) -> None:
+    """validate exits 0 and counts the events of a valid file."""
+    result = runner.invoke(cli, ["validate"])
+    assert result.exit_code == 0, result.output
+    assert "10 events, valid" in result.output
+
+
+def test_invalid_input_exits_1_with_every_problem_and_no_traceback(
+    runner: CliRunner, write_toml: Callable[[str], Path], tmp_path: Path
+) -> None:
+    """Two mistakes give two located messages with fixes, exit 1, and no output files."""
+    path = write_toml(
+        MINIMAL.replace("date = 2023-12-17", 'date = "2023-02-30"').replace(
+            'title = "Summit"', 'titel = "Summit"'
+        )
+    )
+    result = runner.invoke(cli, ["render", str(path), "--out", str(tmp_path / "dist")])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert f"{path}:9: error: event 'summit', field 'date': '2023-02-30' is not a real date" in (
+        result.output
+    )
+    assert f"{path}:8: error: event 'summit', field 'titel': unknown key 'titel'" in result.output
+    assert "fix: did you mean 'title'?" in result.output
+    assert "3 errors" in result.output  # the misspelt key also leaves 'title' missing
+    assert not (tmp_path / "dist").exists()
+
+
+def test_missing_file_is_a_user_error(runner: CliRunner, tmp_path: Path) -> None:
+    """A missing events.toml is reported plainly with exit 1."""
+    result = runner.invoke(cli, ["validate", str(tmp_path / "nope.toml")])
+    assert result.exit_code == 1
+    assert "nope.toml: error: no such file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_usage_error_exits_2(runner: CliRunner) -> None:
+    """An unknown option is a usage error (exit 2)."""
+    assert runner.invoke(cli, ["render", "--bogus"]).exit_code == 2
+    assert runner.invoke(cli, ["export", "--format", "pdf"]).exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("fmt", "start"), [("ics", b"BEGIN:VCALENDAR\r\n"), ("md", b"# "), ("json", b"{\n")]
+)
+def test_export_writes_one_format_to_stdout(
+    runner: CliRunner, project: Path, fmt: str, start: bytes
+) -> None:
+    """export --format F prints that one output, byte-identical to render's file."""
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    result = runner.invoke(cli, ["export", "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert result.stdout_bytes.startswith(start)
+    name = {"ics": "events.ics", "md": "timeline.md", "json": "feed.json"}[fmt]
+    assert result.stdout_bytes == (project / "dist" / name).read_bytes()
+
+
+def test_export_to_a_file(runner: CliRunner, project: Path) -> None:
+    """export -o PATH writes the file."""
+    result = runner.invoke(cli, ["export", "--format", "ics", "-o", "out/cal.ics"])
+    assert result.exit_code == 0, result.output
+    assert (project / "out" / "cal.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_problem_formats(runner: CliRunner, write_toml: Callable[[str], Path]) -> None:
+    """--format json prints one JSON object per problem; --format github annotations."""
+    path = write_toml(MINIMAL.replace('"Asia/Tokyo"', '"Asia/Tokio"'))
+    as_json = runner.invoke(cli, ["validate", str(path), "--format", "json"])
+    assert as_json.exit_code == 1
+    assert '"field": "timezone"' in as_json.stdout
+    assert '"line": 4' in as_json.stdout
+    github = runner.invoke(cli, ["validate", str(path), "--format", "github"])
+    assert github.stdout.startswith(f"::error file={path},line=4,")
+
+
+def test_warnings_pass_unless_strict(runner: CliRunner, write_toml: Callable[[str], Path]) -> None:
+    """An event without a source is a warning; --strict makes it an error."""
+    path = write_toml(MINIMAL.replace('sources = [{ publisher = "Kyodo News" }]', ""))
+    relaxed = runner.invoke(cli, ["validate", str(path)])
+    assert relaxed.exit_code == 0
+    assert "warning: event 'summit', field 'sources': the event has no source" in relaxed.output
+    assert runner.invoke(cli, ["validate", "--strict", str(path)]).exit_code == 1
+
+
+def test_unwritable_output_folder_is_a_clear_error(runner: CliRunner, project: Path) -> None:
+    """An --out that is a file gives a one-line error, exit 1."""
+    (project / "blocker").write_text("")
+    result = runner.invoke(cli, ["render", "--out", "blocker/dist"])
+    assert result.exit_code == 1
+    assert "error: cannot" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    """``python -m asean_timeline`` is the same command."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "asean_timeline", "--version"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert __version__ in done.stdout

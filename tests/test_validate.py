@@ -1,0 +1,265 @@
+"""Validation: every problem, located, explained, with a fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from asean_timeline.load import parse_document
+from asean_timeline.model import Day, DayInWindow, DayRange, Month, Timed, Year
+from asean_timeline.problems import InvalidInputError, Problem, Severity
+from asean_timeline.report import human
+from asean_timeline.validate import Checked, validate
+
+HEAD = """[calendar]
+title = "Test"
+timezone = "Asia/Tokyo"
+
+[[events]]
+id = "ev"
+title = "Event"
+sources = [{ publisher = "Kyodo News" }]
+"""
+#: The first line of the event body appended to HEAD.
+BODY_LINE = 9
+
+
+def check(body: str, head: str = HEAD) -> Checked:
+    return validate(parse_document((head + body).encode(), "events.toml"))
+
+
+def messages(body: str, head: str = HEAD) -> list[str]:
+    return [human(p) for p in check(body, head).problems]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ('date = "2009"', Year(2009)),
+        ("date = 2009", Year(2009)),
+        ('date = "2023-04"', Month(2023, 4)),
+        ("date = 2023-12-17", Day(__import__("datetime").date(2023, 12, 17))),
+        ('date = "2024-02-29"', Day(__import__("datetime").date(2024, 2, 29))),
+    ],
+)
+def test_date_forms(body: str, expected: object) -> None:
+    """Each written form becomes the date shape of its precision."""
+    timeline = check(body).timeline
+    assert timeline is not None
+    assert timeline.events[0].when == expected
+
+
+def test_day_range_and_window() -> None:
+    """start/end dates are an inclusive range; between is an unknown day in a window."""
+    ranged = check("start = 2023-12-16\nend = 2023-12-18").timeline
+    window = check("between = [2023-12-16, 2023-12-18]").timeline
+    assert ranged is not None
+    assert window is not None
+    assert isinstance(ranged.events[0].when, DayRange)
+    assert isinstance(window.events[0].when, DayInWindow)
+
+
+def test_timed_event_uses_the_calendar_zone_and_duration() -> None:
+    """A local start takes [calendar].timezone; a duration becomes the end."""
+    timeline = check('start = 2023-12-17T10:00:00\nduration = "PT2H30M"').timeline
+    assert timeline is not None
+    when = timeline.events[0].when
+    assert isinstance(when, Timed)
+    assert when.zone == "Asia/Tokyo"
+    assert when.start.isoformat() == "2023-12-17T10:00:00+09:00"
+    assert when.end is not None
+    assert when.end.isoformat() == "2023-12-17T12:30:00+09:00"
+
+
+def test_offset_datetime_is_a_fixed_offset() -> None:
+    """An offset date-time keeps its offset and no zone."""
+    timeline = check("start = 2023-12-18T08:00:00+07:00").timeline
+    assert timeline is not None
+    when = timeline.events[0].when
+    assert isinstance(when, Timed)
+    assert when.zone is None
+    assert when.start.utcoffset() is not None
+    assert when.start.isoformat() == "2023-12-18T08:00:00+07:00"
+
+
+L = BODY_LINE
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            'date = "2023-02-30"',
+            f"events.toml:{L}: error: event 'ev', field 'date': '2023-02-30' is not a real date"
+            "\n  fix: check the month and day",
+        ),
+        ('date = "2023-13"', f"events.toml:{L}: error: event 'ev', field 'date': '2023-13' is"),
+        ('date = "17 Dec 2023"', "field 'date': date '17 Dec 2023' is not a date"),
+        ("date = 2023-12-17T10:00:00", "field 'date': date has a time"),
+        (
+            "start = 2023-12-18\nend = 2023-12-16",
+            f"events.toml:{L + 1}: error: event 'ev', field 'end': end (2023-12-16) is before "
+            "start (2023-12-18)\n  fix: swap them",
+        ),
+        ("between = [2023-12-18, 2023-12-16]", "field 'between': between ends (2023-12-16)"),
+        ("between = [2023-12-16, 2023-12-16]", "between is a single day"),
+        ('between = ["x"]', "between must be two dates"),
+        ("date = 2023-12-17\nstart = 2023-12-17", "date and start cannot be combined"),
+        ("end = 2023-12-17", "field 'end': end without start"),
+        ("", "field 'date': the event has no date"),
+        (
+            "start = 2023-12-17T10:00:00\nend = 2023-12-17T09:00:00",
+            "field 'end': the event ends before or when it starts",
+        ),
+        ('start = 2023-12-17T10:00:00\nduration = "PT0S"', "field 'duration': the event ends"),
+        ('start = 2023-12-17T10:00:00\nduration = "2 hours"', "is not an ISO 8601 duration"),
+        (
+            'start = 2023-12-17T10:00:00\ntimezone = "Asia/Tokio"',
+            f"events.toml:{L + 1}: error: event 'ev', field 'timezone': unknown time zone "
+            "'Asia/Tokio'\n  fix: did you mean 'Asia/Tokyo'?",
+        ),
+        (
+            'start = 2024-03-31T02:30:00\ntimezone = "Europe/Berlin"',
+            "field 'start': 2024-03-31 02:30 does not exist in Europe/Berlin",
+        ),
+        ('date = 2023-12-17\ntimezone = "Asia/Tokyo"', "timezone is only for timed events"),
+        (
+            'date = 2023-12-17\ncountries = ["Japan"]',
+            "field 'countries': unknown country code 'Japan'\n  fix: did you mean 'JP'?",
+        ),
+        ('date = 2023-12-17\ncountries = ["UK"]', "unknown country code 'UK'"),
+        ('date = 2023-12-17\ncountries = "JP"', "countries must be a list of strings"),
+        ('date = 2023-12-17\ntags = ["Maritime Security"]', "e.g. 'maritime-security'"),
+        ('date = 2023-12-17\nstatus = "canceled"', "did you mean 'cancelled'?"),
+        ('date = 2023-12-17\nurl = "javascript:alert(1)"', "is not an http(s) URL"),
+        ('date = 2023-12-17\nurl = "ftp://example.org/x"', "is not an http(s) URL"),
+        ('date = 2023-12-17\nlocaton = "Tokyo"', "unknown key 'locaton'"),
+        ("date = 2023-12-17\nlocation = 5", "location must be a string, not an integer"),
+        ('date = "2023-04"\nrrule = "FREQ=YEARLY;COUNT=3"', "at month precision cannot recur"),
+        (
+            'between = [2023-12-16, 2023-12-18]\nrrule = "FREQ=YEARLY;COUNT=3"',
+            "at day-in-window precision cannot recur",
+        ),
+        ('date = 2023-12-17\nrrule = "FREQ=SOMETIMES"', "malformed rrule"),
+        ('date = 2023-12-17\nrrule = "FREQ=YEARLY"', "the rrule never ends"),
+        ('date = 2023-12-17\nrrule = "FREQ=YEARLY;UNTIL=20200101"', "produces no occurrence"),
+        ("date = 2023-12-17\nexdates = [2024-12-17]", "exdates without an rrule"),
+        ('date = 2023-12-17\ndescription = "bad \\u0007 bell"', "control character U+0007"),
+    ],
+)
+def test_problem_messages(body: str, expected: str) -> None:
+    """Each mistake gets a message naming the line, event, field, problem and fix."""
+    found = messages(body)
+    assert any(expected in m for m in found), found
+
+
+def test_problem_messages_from_load_errors() -> None:
+    """Duplicate keys are caught before parsing, with the line of each."""
+    with pytest.raises(InvalidInputError) as caught:
+        parse_document((HEAD + 'date = 2023-12-17\ntitle = "x"').encode(), "events.toml")
+    (problem,) = caught.value.problems
+    assert problem.line == 10
+    assert problem.hint == "delete one of the two 'title' lines (the first is on line 7)"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        (b"", "events.toml: error: the file is empty"),
+        (b"\xef\xbb\xbf[calendar]", "events.toml:1: error: the file starts with a byte-order mark"),
+        (b'[calendar]\ntitle = "\xff"', "events.toml:2: error: invalid UTF-8 (byte 0xff)"),
+        (b'[calendar]\ntitle = "open', "events.toml:2: error: TOML syntax error: Unterminated"),
+        (b"[calendar]\ntitle = 'x' y", "events.toml:2:13: error: TOML syntax error"),
+        (b"[calendar]\nx = 2023-13-01", "events.toml:2:"),
+    ],
+)
+def test_unreadable_files(raw: bytes, expected: str) -> None:
+    """Broken bytes or TOML are reported with their line (and column when known)."""
+    with pytest.raises(InvalidInputError) as caught:
+        parse_document(raw, "events.toml")
+    assert any(human(p).startswith(expected) for p in caught.value.problems), [
+        human(p) for p in caught.value.problems
+    ]
+
+
+def test_source_needs_a_title_or_publisher() -> None:
+    """A source with only a URL cannot be cited, so it is an error."""
+    head = HEAD.replace('sources = [{ publisher = "Kyodo News" }]\n', "")
+    found = messages('date = 2023-12-17\nsources = [{ url = "https://x.org" }]', head)
+    assert any("source #1 has neither a title nor a publisher" in m for m in found), found
+
+
+def test_every_problem_is_reported_in_one_run() -> None:
+    """Problems in several events and the calendar all come back together."""
+    text = """[calendar]
+title = ""
+timezone = "Mars/Olympus"
+
+[[events]]
+id = "Bad Id"
+title = "One"
+date = "2023-02-30"
+
+[[events]]
+id = "two"
+date = 2023-12-17
+countries = ["XX"]
+
+[[events]]
+id = "two"
+title = "Three"
+date = 2023-12-17
+"""
+    problems = validate(parse_document(text.encode(), "events.toml")).problems
+    summary = sorted((p.line, p.field) for p in problems if p.severity is Severity.ERROR)
+    assert summary == [
+        (2, "title"),
+        (3, "timezone"),
+        (6, "id"),
+        (8, "date"),
+        (10, "title"),
+        (13, "countries"),
+        (16, "id"),
+    ]
+
+
+def test_ids_differing_only_by_case_are_duplicates() -> None:
+    """Two ids equal but for case are reported (calendar apps may merge them)."""
+    text = HEAD + 'date = 2023-12-17\n\n[[events]]\nid = "EV"\ntitle = "x"\ndate = 2023-12-17\n'
+    found = [human(p) for p in validate(parse_document(text.encode(), "e.toml")).problems]
+    assert any("id 'EV' is not URL-safe" in m for m in found), found
+
+
+def test_ambiguous_local_time_is_a_warning_resolved_to_the_first() -> None:
+    """A time the clocks pass twice is accepted with a warning and means the earlier one."""
+    checked = check('start = 2023-10-29T02:30:00\ntimezone = "Europe/Berlin"')
+    assert checked.timeline is not None
+    when = checked.timeline.events[0].when
+    assert isinstance(when, Timed)
+    assert when.start.utcoffset() is not None
+    assert when.start.utcoffset().total_seconds() == 7200  # type: ignore[union-attr]
+    (warning,) = checked.warnings
+    assert "happens twice" in warning.message
+
+
+def test_missing_calendar_table() -> None:
+    """A file without [calendar] says so on line 1."""
+    problems = validate(parse_document(b'[[events]]\nid = "a"', "e.toml")).problems
+    assert (
+        Problem(
+            "missing [calendar] table",
+            file="e.toml",
+            line=1,
+            hint='add [calendar] with at least title = "…" (see README)',
+        )
+        in problems
+    )
+
+
+def test_shipped_timeline_is_valid_without_warnings(tmp_path: Path) -> None:
+    """The events.toml we ship passes --strict."""
+    from tests.conftest import SHIPPED
+
+    checked = validate(parse_document(SHIPPED.read_bytes(), "events.toml"))
+    assert checked.problems == ()

@@ -100,7 +100,10 @@ def _revision_time(file: Path) -> datetime:
     return datetime.fromtimestamp(int(file.stat().st_mtime), UTC)
 
 
-@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+# A fixed help width keeps the README's CLI reference identical on every machine.
+@click.group(
+    cls=_Cli, context_settings={"help_option_names": ["-h", "--help"], "terminal_width": 88}
+)
 @click.version_option(__version__, "-V", "--version", prog_name="asean-timeline")
 def cli() -> None:
     """Validate a timeline of diplomatic events and render it as a calendar,

@@ -25,9 +25,9 @@ _KEY = re.compile(r"""^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|=)""")
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Positions:
-    """Line numbers (1-based) of the tables and keys of one document."""
+    """Line numbers (1-based) of the tables and keys of one document (filled by the scanner)."""
 
     calendar_header: int | None = None
     calendar_keys: dict[str, int] = field(default_factory=dict)
@@ -168,7 +168,7 @@ def _scan(text: str) -> tuple[Positions, list[tuple[str, int, int]]]:
                     positions.event_keys.append({})
                     current = positions.event_keys[-1]
                 elif table == "calendar":
-                    object.__setattr__(positions, "calendar_header", number)
+                    positions.calendar_header = number
                     current = positions.calendar_keys
                 elif table.startswith("events.") and positions.event_keys:
                     # [[events.sources]]: point messages about sources at the first one.

@@ -34,6 +34,19 @@ def occurrences(event: Event, limit: int = MAX_LISTED) -> list[date | datetime]:
     return found
 
 
+def last_start(event: Event) -> date | datetime:
+    """The start of the event's last occurrence, however many there are (rules are finite)."""
+    when = event.when
+    first: date | datetime = when.start if isinstance(when, Timed) else when.first_day
+    if event.recurrence is None:
+        return first
+    dtstart = first if isinstance(first, datetime) else datetime.combine(first, time())
+    last = dtstart
+    for last in rrulestr(event.recurrence.rule, dtstart=dtstart):  # noqa: B007 - want the last
+        pass
+    return last if isinstance(when, Timed) else last.date()
+
+
 def normalise_rule(rule: str, *, timed_start: datetime | None) -> str:
     """Upper-case the rule and write UNTIL as RFC 5545 wants it for this DTSTART.
 

@@ -2,10 +2,10 @@
 
 For the years a calendar needs, every UTC-offset transition of the zone is
 found and written as its own STANDARD or DAYLIGHT component, after one that
-gives the offset in force at the start. Explicit transitions mean no client
-has to extrapolate a rule: every parser that reads RFC 5545 gets the same
-offsets for every event we emit (recurrences are finite, so their span is
-known).
+gives the offset in force at the start (each with an RDATE equal to its
+DTSTART). Explicit transitions mean no client has to extrapolate a rule:
+every parser that reads RFC 5545 gets the same offsets for every event we
+emit (recurrences are finite, so their span is known).
 """
 
 from __future__ import annotations
@@ -104,8 +104,15 @@ def vtimezone_lines(name: str, first_year: int, last_year: int) -> Iterator[tupl
 def _component(
     kind: str, local_start: datetime, before: timedelta, after: timedelta, name: str
 ) -> Iterator[tuple[str, str]]:
+    start = (
+        f"{local_start.year:04d}{local_start.month:02d}{local_start.day:02d}"
+        f"T{local_start.hour:02d}{local_start.minute:02d}{local_start.second:02d}"
+    )
     yield "BEGIN", kind
-    yield "DTSTART", local_start.strftime("%Y%m%dT%H%M%S")
+    yield "DTSTART", start
+    # RDATE repeats DTSTART: some parsers (e.g. PyPI's ical) apply an observance
+    # only through RRULE or RDATE and would otherwise ignore a one-off transition.
+    yield "RDATE", start
     yield "TZOFFSETFROM", format_offset(before)
     yield "TZOFFSETTO", format_offset(after)
     if name and name[0].isalpha():

@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 from asean_timeline import reference
 from asean_timeline.exporters.contentlines import content_line, escape_text
 from asean_timeline.model import Event, Month, Timed, Timeline, Year
-from asean_timeline.recurrence import occurrences
+from asean_timeline.recurrence import last_start as last_start_of
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revision, Revisions
 from asean_timeline.vtimezone import UTC_ZONES, vtimezone_lines
@@ -72,7 +72,7 @@ def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
         when = event.when
         if not isinstance(when, Timed) or when.zone is None or when.zone in UTC_ZONES:
             continue
-        last_start = occurrences(event)[-1]
+        last_start = last_start_of(event)
         last_year = (last_start + (when.end - when.start)).year if when.end else last_start.year
         first_year = when.start.year
         if when.zone in spans:
@@ -113,9 +113,10 @@ def _event_lines(event: Event, revision: Revision, domain: str) -> Iterator[Line
 def _time_lines(event: Event) -> Iterator[Line]:
     when = event.when
     if isinstance(when, Timed):
-        yield _moment("DTSTART", when.start, when.zone)
+        recurring = event.recurrence is not None
+        yield _moment("DTSTART", when.start, when.zone, keep_zone=recurring)
         if when.end is not None:
-            yield _moment("DTEND", when.end, when.zone)
+            yield _moment("DTEND", when.end, when.zone, keep_zone=recurring)
     else:
         # The model's shapes map to whole days: see the module docstring.
         first = when.first_day
@@ -136,11 +137,23 @@ def _time_lines(event: Event) -> Iterator[Line]:
                 yield "EXDATE", (("VALUE", "DATE"),), ",".join(_date(d) for d in exdates)
 
 
-def _moment(name: str, moment: datetime, zone: str | None) -> Line:
+def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = True) -> Line:
+    """A date-time property in its zone, or in UTC for fixed offsets.
+
+    A local time the clocks pass twice is written in UTC unless ``keep_zone``
+    (recurrences need the zone): clients disagree on which of the two a TZID
+    time means (ical.js takes the later, RFC 5545 §3.3.5 the earlier).
+    """
     if zone is None or zone in UTC_ZONES:
         return name, (), _utc(moment)
     local = moment.astimezone(reference.zone(zone))
+    if not keep_zone and _is_ambiguous(local):
+        return name, (), _utc(moment)
     return name, (("TZID", zone),), _local(local)
+
+
+def _is_ambiguous(local: datetime) -> bool:
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
 
 
 def description(event: Event) -> str:

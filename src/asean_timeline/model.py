@@ -131,6 +131,15 @@ class Timed:
 
 When = Year | Month | Day | DayRange | DayInWindow | Timed
 
+_PRECISION_RANK = {
+    Precision.YEAR: 0,
+    Precision.MONTH: 1,
+    Precision.DAY_IN_WINDOW: 2,
+    Precision.DAY: 3,
+    Precision.DAY_RANGE: 3,
+    Precision.TIME: 4,
+}
+
 
 class Status(StrEnum):
     """Whether the event is on (RFC 5545 STATUS values for VEVENT)."""
@@ -180,9 +189,13 @@ class Event:
     recurrence: Recurrence | None = None
 
     @property
-    def sort_key(self) -> tuple[date, date, str]:
-        """Chronological order, with the id as a stable tie-breaker."""
-        return (self.when.first_day, self.when.last_day, self.id)
+    def sort_key(self) -> tuple[date, int, float, date, str]:
+        """Chronological order: by first day; on the same day, coarser dates first
+        (a year before a month before a day), timed events by their instant; the
+        id breaks remaining ties so the order never depends on the file's order."""
+        when = self.when
+        instant = when.start.timestamp() if isinstance(when, Timed) else 0.0
+        return (when.first_day, _PRECISION_RANK[when.precision], instant, when.last_day, self.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +209,10 @@ class CalendarInfo:
     uid_domain: str = "asean-timeline"
     language: str = "en"
     refresh_interval: timedelta = timedelta(hours=12)
+
+    def published_url(self, filename: str) -> str | None:
+        """Where ``filename`` of dist/ is published: ``url`` is taken as its folder."""
+        return None if self.url is None else f"{self.url.rstrip('/')}/{filename}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 
 from asean_timeline.model import Day, DayInWindow, DayRange, Event, Month, Status, Timed, When, Year
@@ -106,3 +107,8 @@ def calendar_summary(event: Event) -> str:
     elif event.status is Status.TENTATIVE:
         summary = f"Tentative: {summary}"
     return summary
+
+
+def paragraphs(text: str) -> list[str]:
+    """Paragraphs of a description: separated by lines that are empty or only spaces."""
+    return [part.strip() for part in re.split(r"\n[ \t]*\n", text.strip()) if part.strip()]

@@ -12,11 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urljoin
 
 from asean_timeline import reference
 from asean_timeline.exporters.contentlines import content_line, escape_text
-from asean_timeline.model import Event, Month, Timed, Timeline, Year
+from asean_timeline.model import Event, Month, Status, Timed, Timeline, Year
 from asean_timeline.recurrence import last_start as last_start_of
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revision, Revisions
@@ -53,7 +52,7 @@ def _calendar_lines(timeline: Timeline, revisions: Revisions, filename: str) -> 
         yield "X-WR-TIMEZONE", (), info.timezone
     if info.url:
         yield "URL", (("VALUE", "URI"),), info.url
-        yield "SOURCE", (("VALUE", "URI"),), urljoin(info.url, filename)
+        yield "SOURCE", (("VALUE", "URI"),), f"{info.published_url(filename)}"
     refresh = _duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
@@ -165,6 +164,10 @@ def description(event: Event) -> str:
         parts.append("")
         parts.append(event.description)
         parts.append("")
+    if event.location:
+        parts.append(f"Where: {event.location}")
+    if event.status is not Status.CONFIRMED:
+        parts.append(f"Status: {event.status.value}")
     if event.countries:
         names = countries()
         parts.append("Countries: " + ", ".join(names.get(c, c) for c in event.countries))

@@ -12,14 +12,14 @@ import html
 import json
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
 
+from asean_timeline.exporters import ics
 from asean_timeline.exporters.ics import description, uid
 from asean_timeline.model import Event, Timeline
 from asean_timeline.records import event_record
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revision, Revisions
-from asean_timeline.wording import when_phrase
+from asean_timeline.wording import paragraphs, when_phrase
 
 FILENAME = "feed.json"
 MEDIA_TYPE = "application/feed+json"
@@ -37,13 +37,13 @@ def feed(timeline: Timeline, revisions: Revisions) -> dict[str, Any]:
     document: dict[str, Any] = {"version": VERSION, "title": info.title}
     if info.url:
         document["home_page_url"] = info.url
-        document["feed_url"] = urljoin(info.url, FILENAME)
+        document["feed_url"] = info.published_url(FILENAME)
     if info.description:
         document["description"] = info.description
     document["language"] = info.language
     extension: dict[str, Any] = {"timezone": info.timezone}
     if info.url:
-        extension["calendar_url"] = urljoin(info.url, "events.ics")
+        extension["calendar_url"] = info.published_url(ics.FILENAME)
     document["_asean_timeline"] = extension
     document["items"] = [
         _item(event, revisions[event.id], info.uid_domain, info.url) for event in timeline.events
@@ -77,9 +77,10 @@ def content_html(event: Event) -> str:
         return html.escape(value, quote=True)
 
     parts = [f"<p><strong>{text(when_phrase(event.when))}</strong></p>"]
-    for paragraph in (p.strip() for p in event.description.split("\n\n")):
-        if paragraph:
-            parts.append("<p>" + text(paragraph).replace("\n", "<br>") + "</p>")
+    if event.recurrence is not None:
+        parts.append(f"<p>Repeats: <code>{text(event.recurrence.rule)}</code></p>")
+    for paragraph in paragraphs(event.description):
+        parts.append("<p>" + text(paragraph).replace("\n", "<br>") + "</p>")
     facts = []
     if event.location:
         facts.append(f"<li>Where: {text(event.location)}</li>")
@@ -90,12 +91,16 @@ def content_html(event: Event) -> str:
         facts.append("<li>Tags: " + ", ".join(text(tag) for tag in event.tags) + "</li>")
     if event.status.value != "confirmed":
         facts.append(f"<li>Status: {text(event.status.value)}</li>")
+    if event.url:
+        facts.append(f'<li><a href="{text(event.url)}" rel="noopener">More</a></li>')
     if facts:
         parts.append("<ul>" + "".join(facts) + "</ul>")
     if event.sources:
         links = []
         for source in event.sources:
             label = text(source.label)
+            if source.published:
+                label += f" ({text(source.published)})"
             if source.url:
                 label = f'<a href="{text(source.url)}" rel="noopener">{label}</a>'
             links.append(f"<li>{label}</li>")

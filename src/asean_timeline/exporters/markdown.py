@@ -15,7 +15,7 @@ from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
-from asean_timeline.wording import day_phrase, month_name, time_phrase, when_phrase
+from asean_timeline.wording import day_phrase, month_name, paragraphs, time_phrase, when_phrase
 
 FILENAME = "timeline.md"
 MEDIA_TYPE = "text/markdown; charset=utf-8"
@@ -41,13 +41,14 @@ def escape(text: str) -> str:
 
 def escape_block(text: str, indent: str) -> str:
     """Multi-paragraph text: paragraphs kept, line breaks inside them become spaces."""
-    paragraphs = [p for p in re.split(r"\n\s*\n", text.strip()) if p.strip()]
-    return f"\n\n{indent}".join(escape(p) for p in paragraphs)
+    return f"\n\n{indent}".join(escape(p) for p in paragraphs(text))
 
 
 def link(label: str, url: str) -> str:
     """A Markdown link whose destination cannot break out of its angle brackets."""
     safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    # A backslash keeps '&' literal: Markdown would otherwise decode "&amp;" in the address.
+    safe_url = safe_url.replace("&", "\\&")
     return f"[{escape(label)}](<{safe_url}>)"
 
 

@@ -1,15 +1,17 @@
-"""Golden files: each output of each example, byte for byte.
+"""Golden files: every output of each example, byte for byte.
 
-To regenerate after an intended change, run
+tests/golden/<example>/ mirrors what `render` writes for that example. To
+regenerate after an intended change, run
 
     UPDATE_GOLDEN=1 .venv/bin/python -m pytest tests/test_golden.py
 
-and review the diff of tests/golden/ before committing it.
+and review `git diff tests/golden` before committing it.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,20 +20,30 @@ from tests.conftest import FULL, SHIPPED, render_files
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 EXAMPLES = {"shipped": SHIPPED, "full": FULL}
-OUTPUTS = ("events.ics", "timeline.md", "feed.json", "revisions.json")
 
 
-@pytest.mark.parametrize("output", OUTPUTS)
+def _golden_files(folder: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(folder).as_posix(): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 @pytest.mark.parametrize("example", sorted(EXAMPLES))
-def test_output_matches_golden_file(example: str, output: str) -> None:
-    """The rendered output equals the reviewed golden file."""
-    actual = render_files(EXAMPLES[example])[output]
-    golden = GOLDEN / f"{example}.{output}"
+def test_outputs_match_golden_files(example: str) -> None:
+    """Every rendered file equals its reviewed golden file, and none is missing or extra."""
+    actual = render_files(EXAMPLES[example])
+    folder = GOLDEN / example
     if os.environ.get("UPDATE_GOLDEN"):
-        golden.parent.mkdir(exist_ok=True)
-        golden.write_bytes(actual)
-    assert golden.is_file(), f"missing {golden}: run with UPDATE_GOLDEN=1"
-    assert actual == golden.read_bytes()
+        shutil.rmtree(folder, ignore_errors=True)
+        for name, content in actual.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            (folder / name).write_bytes(content)
+    golden = _golden_files(folder)
+    assert sorted(actual) == sorted(golden), "run with UPDATE_GOLDEN=1 and review the diff"
+    for name, content in actual.items():
+        assert content == golden[name], f"{example}/{name} differs from its golden file"
 
 
 def test_rendering_is_deterministic() -> None:

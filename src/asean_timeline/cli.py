@@ -19,10 +19,12 @@ import click
 
 from asean_timeline import __version__, report
 from asean_timeline.exporters import EXPORTERS
-from asean_timeline.pipeline import build_outputs, load_timeline, read_revisions
+from asean_timeline.model import Query, Status
+from asean_timeline.pipeline import build_outputs, load_timeline, obsolete_files, read_state
 from asean_timeline.problems import InvalidInputError, Problem, Severity
 from asean_timeline.revisions import STATE_FILENAME
-from asean_timeline.write import OutputError, stale_files, write_files
+from asean_timeline.selection import select
+from asean_timeline.write import OutputError, remove_files, stale_files, write_files
 
 DEFAULT_FILE = Path("events.toml")
 DEFAULT_OUT = Path("dist")
@@ -149,15 +151,23 @@ def validate(file: Path, strict: bool) -> None:
     is_flag=True,
     help="Write nothing; exit 1 naming each file that differs from what render would write.",
 )
+@click.option(
+    "--subcalendars/--no-subcalendars",
+    default=True,
+    show_default=True,
+    help="Also write calendars/ (one per named query, country and tag) and README.md.",
+)
 @_strict_option
 @_problem_format_option("--format")
-def render(file: Path, out_dir: Path, check: bool, strict: bool) -> None:
+def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: bool) -> None:
     """Render FILE (default: ./events.toml) into the --out folder.
 
-    Writes events.ics, timeline.md, feed.json and revisions.json (the revision
-    history that lets calendar apps see edits; commit it with the rest).
-    Unchanged files are not rewritten, and an unchanged input gives
-    byte-identical files.
+    Writes events.ics, timeline.md, feed.json, a calendar per named query,
+    country and tag under calendars/, the subscription page README.md, and
+    revisions.json (the revision history that lets calendar apps see edits;
+    commit it with the rest). Unchanged files are not rewritten, and an
+    unchanged input gives byte-identical files. Files render did not create
+    are never touched.
 
     \b
     Examples:
@@ -167,20 +177,30 @@ def render(file: Path, out_dir: Path, check: bool, strict: bool) -> None:
     """
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
-    previous = read_revisions(out_dir / STATE_FILENAME)
-    files = build_outputs(timeline, previous, _revision_time(file))
+    state = read_state(out_dir / STATE_FILENAME)
+    files = build_outputs(
+        timeline, state.revisions, _revision_time(file), subcalendars=subcalendars
+    )
+    obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
     if check:
         stale = stale_files(out_dir, files)
         for name in stale:
             click.echo(f"{out_dir / name} differs from what render would write", err=True)
-        if stale:
+        for name in obsolete:
+            click.echo(f"{out_dir / name} is obsolete and render would remove it", err=True)
+        if stale or obsolete:
             click.echo("run `asean-timeline render` and commit the result", err=True)
             sys.exit(1)
         click.echo(f"{out_dir}/ is up to date ({len(files)} files)", err=True)
         return
     changed = write_files(out_dir, files)
-    written = ", ".join(str(out_dir / name) for name in changed) or "nothing (all up to date)"
-    click.echo(f"{len(timeline.events)} events; wrote {written}", err=True)
+    removed = remove_files(out_dir, obsolete)
+    summary = f"{len(timeline.events)} events; {len(files)} files, {len(changed)} written"
+    if removed:
+        summary += f", {len(removed)} obsolete removed"
+    click.echo(
+        summary + (f": {', '.join(changed + removed)}" if changed or removed else ""), err=True
+    )
 
 
 @cli.command()
@@ -208,22 +228,70 @@ def render(file: Path, out_dir: Path, check: bool, strict: bool) -> None:
     show_default=True,
     help="Revision history to number edits from (read only; render keeps it).",
 )
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    help="Keep events with this country (repeatable: any of them).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="Keep events with this tag (repeatable: any of them)."
+)
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice([status.value for status in Status]),
+    multiple=True,
+    help="Keep events with this status (repeatable).",
+)
+@click.option(
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or after this day."
+)
+@click.option(
+    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or before this day."
+)
 @_strict_option
 @_problem_format_option("--error-format")
 def export(
-    output_format: str, file: Path, output: Path, revisions_path: Path, strict: bool
+    output_format: str,
+    file: Path,
+    output: Path,
+    revisions_path: Path,
+    countries: tuple[str, ...],
+    tags: tuple[str, ...],
+    statuses: tuple[str, ...],
+    start: datetime | None,
+    end: datetime | None,
+    strict: bool,
 ) -> None:
-    """Write one output format of FILE (default: ./events.toml).
+    """Write one output format of FILE (default: ./events.toml), optionally filtered.
+
+    Filters of different kinds must all match; a repeated filter matches any
+    of its values. Events keep the UIDs and revisions they have in dist/.
 
     \b
     Examples:
       asean-timeline export --format ics > events.ics
       asean-timeline export --format md events.toml -o timeline.md
+      asean-timeline export --format json --country MY --tag summit
     """
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
-    previous = read_revisions(revisions_path)
-    files = build_outputs(timeline, previous, _revision_time(file), formats=[output_format])
+    query = Query(
+        tags_any=frozenset(tags),
+        countries_any=frozenset(code.upper() for code in countries),
+        statuses=frozenset(Status(value) for value in statuses),
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+    previous = read_state(revisions_path).revisions
+    files = build_outputs(
+        select(timeline, query),
+        previous,
+        _revision_time(file),
+        formats=[output_format],
+        subcalendars=False,
+    )
     content = files[EXPORTERS[output_format].filename]
     if str(output) == "-":
         click.echo(content, nl=False)  # bytes go to the binary stream unchanged

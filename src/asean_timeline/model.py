@@ -216,11 +216,58 @@ class CalendarInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class Query:
+    """Which events to keep. Empty criteria match everything.
+
+    ``*_any`` match when the event has at least one of the values, ``*_all``
+    when it has every one. ``start``/``end`` keep events whose dates overlap
+    the inclusive range (an uncertain date overlaps if any possible day does).
+    """
+
+    tags_any: frozenset[str] = frozenset()
+    tags_all: frozenset[str] = frozenset()
+    countries_any: frozenset[str] = frozenset()
+    countries_all: frozenset[str] = frozenset()
+    statuses: frozenset[Status] = frozenset()
+    start: date | None = None
+    end: date | None = None
+
+    def matches(self, event: Event) -> bool:
+        """Whether ``event`` satisfies every criterion."""
+        tags, countries = set(event.tags), set(event.countries)
+        return (
+            (not self.tags_any or bool(self.tags_any & tags))
+            and self.tags_all <= tags
+            and (not self.countries_any or bool(self.countries_any & countries))
+            and self.countries_all <= countries
+            and (not self.statuses or event.status in self.statuses)
+            and (self.start is None or event.when.last_day >= self.start)
+            and (self.end is None or event.when.first_day <= self.end)
+        )
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Query()
+
+
+@dataclass(frozen=True, slots=True)
+class SubCalendar:
+    """A named selection of the timeline, published as its own files."""
+
+    path: str  # relative to the output folder, without extension: "calendars/tags/osa"
+    title: str
+    description: str
+    query: Query
+
+
+@dataclass(frozen=True, slots=True)
 class Timeline:
     """A whole validated ``events.toml``; ``events`` are in chronological order."""
 
     calendar: CalendarInfo
     events: tuple[Event, ...]
+    #: Named sub-calendars defined in the file ([[calendars]]).
+    subcalendars: tuple[SubCalendar, ...] = ()
 
     def event(self, event_id: str) -> Event:
         """The event with this id (KeyError if none)."""

@@ -6,17 +6,22 @@ CLI prints or exits.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 
 from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import EXPORTERS
+from asean_timeline.exporters import EXPORTERS, ics, subscribe
 from asean_timeline.load import read_document
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
-from asean_timeline.revisions import STATE_FILENAME, Revision, StateError
+from asean_timeline.revisions import STATE_FILENAME, Revision, State, StateError
+from asean_timeline.selection import all_subcalendars, sub_timeline
 from asean_timeline.validate import Checked, validate
+
+#: The files render may delete when they become obsolete (see :func:`obsolete_files`).
+SUBCALENDAR_PATH = re.compile(r"^calendars/(?:countries/[A-Z]{2}|tags/[a-z0-9-]+|[a-z0-9-]+)\.ics$")
 
 
 def check(path: Path) -> Checked:
@@ -36,16 +41,16 @@ def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[
     return checked.timeline, checked.warnings
 
 
-def read_revisions(path: Path) -> dict[str, Revision]:
-    """Revisions from a previous render, or none if ``path`` does not exist."""
+def read_state(path: Path) -> State:
+    """What the previous render left (revisions, files), or nothing if ``path`` is absent."""
     try:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
-        return {}  # a first render; an unusable folder is reported when writing
+        return State({})  # a first render; an unusable folder is reported when writing
     except OSError as error:
         raise _state_problem(path, error.strerror or str(error)) from None
     try:
-        return revisions_module.loads(raw)
+        return revisions_module.loads_state(raw)
     except StateError as error:
         raise _state_problem(path, f"not a revisions file ({error})") from None
 
@@ -65,14 +70,42 @@ def _state_problem(path: Path, message: str) -> InvalidInputError:
 
 def build_outputs(
     timeline: Timeline,
-    previous: dict[str, Revision],
+    previous: Mapping[str, Revision],
     revision_time: datetime,
     formats: Iterable[str] = tuple(EXPORTERS),
+    *,
+    subcalendars: bool = True,
 ) -> dict[str, bytes]:
-    """File name → bytes for each format, plus ``revisions.json``. Pure: no I/O."""
+    """Path in the output folder → bytes, for every output. Pure: no I/O.
+
+    That is each format in ``formats``; with ``subcalendars``, a calendar per
+    named query, country and tag under ``calendars/`` and the subscription page
+    ``README.md``; and always ``revisions.json``, which lists them all.
+    """
     current = revisions_module.update(timeline, previous, revision_time)
-    files = {
-        EXPORTERS[name].filename: EXPORTERS[name].render(timeline, current) for name in formats
-    }
-    files[STATE_FILENAME] = revisions_module.dumps(current)
+    files: dict[str, bytes] = {}
+    for name in formats:
+        exporter = EXPORTERS[name]
+        files[exporter.filename] = exporter.render(timeline, current, exporter.filename)
+    if subcalendars:
+        blocks: dict[str, str] = {}  # each VEVENT is formatted once, whatever it is in
+        listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
+        for calendar in all_subcalendars(timeline):
+            selected = sub_timeline(timeline, calendar)
+            path = f"{calendar.path}.ics"
+            files[path] = ics.render(selected, current, path, blocks)
+            listed.append(subscribe.Listed(path, calendar.title, len(selected.events)))
+        files[subscribe.FILENAME] = subscribe.render(timeline, listed)
+    files[STATE_FILENAME] = revisions_module.dumps(current, files)
     return files
+
+
+def obsolete_files(previous: State, files: Mapping[str, bytes]) -> list[str]:
+    """Sub-calendars an earlier render wrote that this one no longer produces.
+
+    Only paths of the shape render itself writes under ``calendars/`` qualify,
+    so a hand-edited revisions.json can never make render delete anything else.
+    """
+    return sorted(
+        name for name in previous.files if name not in files and SUBCALENDAR_PATH.match(name)
+    )

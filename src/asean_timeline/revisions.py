@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -73,11 +73,20 @@ def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> 
     return result
 
 
-def dumps(revisions: Revisions) -> bytes:
-    """Serialise revisions as stable, diff-friendly JSON."""
+@dataclass(frozen=True, slots=True)
+class State:
+    """What a render leaves for the next one: revisions and the files it wrote."""
+
+    revisions: dict[str, Revision]
+    files: tuple[str, ...] = ()
+
+
+def dumps(revisions: Revisions, files: Iterable[str] = ()) -> bytes:
+    """Serialise revisions (and the output files written with them) as stable JSON."""
     document = {
         "about": "Kept by `asean-timeline render`; commit it with the outputs, do not edit it.",
         "format": _FORMAT_VERSION,
+        "files": sorted(files),
         "events": {
             event_id: {
                 "fingerprint": revision.fingerprint,
@@ -92,12 +101,18 @@ def dumps(revisions: Revisions) -> bytes:
 
 
 def loads(raw: bytes) -> dict[str, Revision]:
+    """The revisions of :func:`dumps` output; raise :class:`StateError` if it is not that."""
+    return loads_state(raw).revisions
+
+
+def loads_state(raw: bytes) -> State:
     """Parse :func:`dumps` output; raise :class:`StateError` if it is not that."""
     try:
         document: Any = json.loads(raw.decode("utf-8"))
         if document.get("format") != _FORMAT_VERSION:
             raise StateError(f"unsupported format {document.get('format')!r}")
-        return {
+        files = tuple(str(name) for name in document.get("files", []))
+        revisions = {
             str(event_id): Revision(
                 fingerprint=str(item["fingerprint"]),
                 sequence=int(item["sequence"]),
@@ -106,6 +121,7 @@ def loads(raw: bytes) -> dict[str, Revision]:
             )
             for event_id, item in document["events"].items()
         }
+        return State(revisions, files)
     except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError) as error:
         raise StateError(str(error)) from None
     except (TypeError, ValueError) as error:

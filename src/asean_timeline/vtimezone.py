@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from asean_timeline import reference
@@ -82,8 +83,13 @@ def format_offset(offset: timedelta) -> str:
     return text + (f"{secs:02d}" if secs else "")
 
 
-def vtimezone_lines(name: str, first_year: int, last_year: int) -> Iterator[tuple[str, str]]:
+@cache
+def vtimezone_lines(name: str, first_year: int, last_year: int) -> tuple[tuple[str, str], ...]:
     """(property, value) pairs of a VTIMEZONE covering ``first_year``..``last_year``."""
+    return tuple(_vtimezone_lines(name, first_year, last_year))
+
+
+def _vtimezone_lines(name: str, first_year: int, last_year: int) -> Iterator[tuple[str, str]]:
     zone = reference.zone(name)
     begin = datetime(first_year, 1, 1, tzinfo=UTC)
     initial = begin.astimezone(zone)

@@ -60,3 +60,17 @@ def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
         where = error.filename or out_dir
         raise OutputError(f"cannot write {where}: {error.strerror}") from None
     return changed
+
+
+def remove_files(out_dir: Path, names: list[str]) -> list[str]:
+    """Delete the named files if they exist; return the names of those deleted."""
+    removed = []
+    for name in names:
+        try:
+            (out_dir / name).unlink()
+        except FileNotFoundError:
+            continue
+        except OSError as error:
+            raise OutputError(f"cannot remove {out_dir / name}: {error.strerror}") from None
+        removed.append(name)
+    return removed

@@ -1,8 +1,10 @@
 """One pure module per output format, registered here.
 
-Each exporter is a function ``(Timeline, Revisions) -> bytes``. To add a
-format, write ``exporters/<name>.py`` with ``FILENAME``, ``MEDIA_TYPE`` and
-``render``, and add it to :data:`EXPORTERS`; ``render`` and ``export`` pick it up.
+Each exporter is a pure function ``(Timeline, Revisions, path) -> bytes``,
+where ``path`` is where the output will stand in dist/ (for self-links). To
+add a format, write ``exporters/<name>.py`` with ``FILENAME``, ``MEDIA_TYPE``
+and ``render``, and add it to :data:`EXPORTERS`; ``render`` and ``export``
+pick it up.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ class Exporter:
     name: str
     filename: str
     media_type: str
-    render: Callable[[Timeline, Revisions], bytes]
+    render: Callable[[Timeline, Revisions, str], bytes]
 
 
 EXPORTERS: dict[str, Exporter] = {

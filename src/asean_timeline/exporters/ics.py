@@ -10,7 +10,7 @@ TZID and a VTIMEZONE, or UTC when a fixed offset was written.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime, timedelta
 
 from asean_timeline import reference
@@ -27,16 +27,38 @@ MEDIA_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//asean-timeline//asean-timeline//EN"
 
 
-def render(timeline: Timeline, revisions: Revisions) -> bytes:
-    """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends)."""
-    lines = list(_calendar_lines(timeline, revisions, FILENAME))
-    return "".join(content_line(name, value, params) for name, params, value in lines).encode()
+def render(
+    timeline: Timeline,
+    revisions: Revisions,
+    path: str = FILENAME,
+    blocks: dict[str, str] | None = None,
+) -> bytes:
+    """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends).
+
+    ``blocks`` caches each event's VEVENT text by id, for callers that render
+    the same events into several calendars (the text does not depend on which).
+    """
+    cache = {} if blocks is None else blocks
+    info = timeline.calendar
+    parts = [_lines_text(_header_lines(timeline, path))]
+    for event in timeline.events:
+        block = cache.get(event.id)
+        if block is None:
+            block = _lines_text(_event_lines(event, revisions[event.id], info.uid_domain))
+            cache[event.id] = block
+        parts.append(block)
+    parts.append(_lines_text([("END", (), "VCALENDAR")]))
+    return "".join(parts).encode()
+
+
+def _lines_text(lines: Iterable[Line]) -> str:
+    return "".join(content_line(name, value, params) for name, params, value in lines)
 
 
 Line = tuple[str, tuple[tuple[str, str], ...], str]
 
 
-def _calendar_lines(timeline: Timeline, revisions: Revisions, filename: str) -> Iterator[Line]:
+def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
     info = timeline.calendar
     yield "BEGIN", (), "VCALENDAR"
     yield "VERSION", (), "2.0"
@@ -52,16 +74,13 @@ def _calendar_lines(timeline: Timeline, revisions: Revisions, filename: str) -> 
         yield "X-WR-TIMEZONE", (), info.timezone
     if info.url:
         yield "URL", (("VALUE", "URI"),), info.url
-        yield "SOURCE", (("VALUE", "URI"),), f"{info.published_url(filename)}"
+        yield "SOURCE", (("VALUE", "URI"),), str(info.published_url(filename))
     refresh = _duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
     for name, first_year, last_year in _zones_needed(timeline):
         for prop, value in vtimezone_lines(name, first_year, last_year):
             yield prop, (), value
-    for event in timeline.events:
-        yield from _event_lines(event, revisions[event.id], info.uid_domain)
-    yield "END", (), "VCALENDAR"
 
 
 def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:

@@ -26,18 +26,19 @@ MEDIA_TYPE = "application/feed+json"
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render(timeline: Timeline, revisions: Revisions) -> bytes:
+def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
     """The feed as UTF-8 JSON, indented, with a trailing newline."""
-    return (json.dumps(feed(timeline, revisions), ensure_ascii=False, indent=2) + "\n").encode()
+    document = feed(timeline, revisions, path)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def feed(timeline: Timeline, revisions: Revisions) -> dict[str, Any]:
+def feed(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> dict[str, Any]:
     """The feed as a JSON-ready dict."""
     info = timeline.calendar
     document: dict[str, Any] = {"version": VERSION, "title": info.title}
     if info.url:
         document["home_page_url"] = info.url
-        document["feed_url"] = info.published_url(FILENAME)
+        document["feed_url"] = info.published_url(path)
     if info.description:
         document["description"] = info.description
     document["language"] = info.language

@@ -47,14 +47,15 @@ def escape_block(text: str, indent: str) -> str:
 def link(label: str, url: str) -> str:
     """A Markdown link whose destination cannot break out of its angle brackets."""
     safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+    safe_url = safe_url.replace("|", "%7C")  # a pipe would end a table cell
     # A backslash keeps '&' literal: Markdown would otherwise decode "&amp;" in the address.
     safe_url = safe_url.replace("&", "\\&")
     return f"[{escape(label)}](<{safe_url}>)"
 
 
-def render(timeline: Timeline, revisions: Revisions) -> bytes:
+def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
     """The timeline as Markdown bytes (UTF-8, LF line ends, one trailing newline)."""
-    del revisions  # The Markdown shows no revision data.
+    del revisions, path  # The Markdown shows no revision data and links relatively.
     return ("\n".join(_lines(timeline)).rstrip("\n") + "\n").encode("utf-8")
 
 
@@ -67,7 +68,7 @@ def _lines(timeline: Timeline) -> Iterator[str]:
         yield ""
     yield (
         "Subscribe: [calendar (.ics)](events.ics) · [JSON Feed](feed.json) · "
-        f"{len(timeline.events)} events"
+        f"{len(timeline.events)} event{'s' * (len(timeline.events) != 1)}"
     )
     yield ""
     for year, in_year in groupby(timeline.events, key=lambda e: _local_first_day(e).year):

@@ -1,0 +1,154 @@
+"""Sub-calendars per country and tag, export filters, and retiring obsolete files."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import icalendar
+import pytest
+from click.testing import CliRunner
+
+from asean_timeline.cli import cli
+from asean_timeline.pipeline import SUBCALENDAR_PATH
+from tests.conftest import SHIPPED, render_files
+
+
+def _events(ics: bytes) -> dict[str, tuple[str, str]]:
+    """UID → (SEQUENCE, SUMMARY) of each VEVENT."""
+    calendar = icalendar.Calendar.from_ical(ics)
+    return {
+        str(e["UID"]): (str(e.get("SEQUENCE")), str(e["SUMMARY"])) for e in calendar.walk("VEVENT")
+    }
+
+
+def test_a_calendar_per_country_and_per_tag() -> None:
+    """Every country and tag in use gets a calendar with exactly its events."""
+    files = render_files(SHIPPED)
+    malaysia = _events(files["calendars/countries/MY.ics"])
+    assert [summary for _, summary in malaysia.values()] == [
+        "Kishida and Anwar agree on OSA equipment for Malaysia"
+    ]
+    maritime = _events(files["calendars/tags/maritime-security.ics"])
+    assert len(maritime) == 2
+    paths = [name for name in files if name.startswith("calendars/")]
+    assert len(paths) == 6 + 10  # 6 countries, 10 tags in the shipped file
+    assert all(SUBCALENDAR_PATH.match(name) for name in paths)
+
+
+def test_subcalendars_share_uids_and_sequences_with_the_main_calendar() -> None:
+    """An event reads the same (UID, SEQUENCE, SUMMARY) in every calendar it is in."""
+    files = render_files(SHIPPED)
+    main = _events(files["events.ics"])
+    for name, content in files.items():
+        if name.startswith("calendars/"):
+            for uid, value in _events(content).items():
+                assert main[uid] == value, name
+
+
+def test_subcalendars_have_their_own_name_and_address() -> None:
+    """Each sub-calendar names itself and points SOURCE at its own URL."""
+    ics = render_files(SHIPPED)["calendars/countries/MY.ics"].decode()
+    assert "\r\nX-WR-CALNAME:Japan–ASEAN security ties: Malaysia\r\n" in ics
+    assert "\r\nNAME:Japan–ASEAN security ties: Malaysia\r\n" in ics
+    unfolded = ics.replace("\r\n ", "")
+    assert (
+        "SOURCE;VALUE=URI:https://example.org/asean-timeline/calendars/countries/MY.ics" in unfolded
+    )
+
+
+def test_subscription_page_lists_every_calendar_with_webcal_links() -> None:
+    """dist/README.md links every calendar, by https and webcal."""
+    page = render_files(SHIPPED)["README.md"].decode()
+    assert "`webcal://example.org/asean-timeline/events.ics`" in page
+    assert "`webcal://example.org/asean-timeline/calendars/countries/MY.ics`" in page
+    for client in ("Google Calendar", "Apple Calendar", "Outlook", "Thunderbird"):
+        assert f"## {client}" in page
+    assert "every 12 hours" in page
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(SHIPPED, tmp_path / "events.toml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
+    return tmp_path
+
+
+def test_obsolete_subcalendar_is_removed_but_foreign_files_stay(project: Path) -> None:
+    """When the last 'budget' event goes, calendars/tags/budget.ics goes; other files stay."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render"]).exit_code == 0
+    budget = project / "dist" / "calendars" / "tags" / "budget.ics"
+    mine = project / "dist" / "calendars" / "tags" / "mine.ics"
+    mine.write_text("not render's")
+    assert budget.is_file()
+    text = (project / "events.toml").read_text(encoding="utf-8")
+    (project / "events.toml").write_text(text.replace('tags = ["osa", "budget"]', 'tags = ["osa"]'))
+    check = runner.invoke(cli, ["render", "--check"])
+    assert check.exit_code == 1
+    assert "budget.ics is obsolete" in check.output
+    result = runner.invoke(cli, ["render"])
+    assert result.exit_code == 0, result.output
+    assert not budget.exists()
+    assert mine.read_text() == "not render's"
+    assert runner.invoke(cli, ["render", "--check"]).exit_code == 0
+
+
+def test_a_doctored_state_file_cannot_make_render_delete_other_files(project: Path) -> None:
+    """Only paths of the shape render writes under calendars/ are ever removed."""
+    runner = CliRunner()
+    runner.invoke(cli, ["render"], catch_exceptions=False)
+    state_path = project / "dist" / "revisions.json"
+    state = json.loads(state_path.read_text())
+    state["files"] += ["../events.toml", "timeline.md.bak", "calendars/../../x.ics"]
+    state_path.write_text(json.dumps(state))
+    (project / "dist" / "timeline.md.bak").write_text("keep")
+    assert runner.invoke(cli, ["render"]).exit_code == 0
+    assert (project / "events.toml").is_file()
+    assert (project / "dist" / "timeline.md.bak").read_text() == "keep"
+
+
+def test_no_subcalendars_option(project: Path) -> None:
+    """--no-subcalendars writes only the three outputs and revisions.json."""
+    result = CliRunner().invoke(cli, ["render", "--no-subcalendars"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (project / "dist").iterdir()) == [
+        "events.ics",
+        "feed.json",
+        "revisions.json",
+        "timeline.md",
+    ]
+
+
+def test_export_filters_apply_to_every_format(project: Path) -> None:
+    """export --country and --tag keep the events that match both."""
+    runner = CliRunner()
+    feed = runner.invoke(cli, ["export", "--format", "json", "--country", "JP", "--tag", "osa"])
+    assert feed.exit_code == 0, feed.output
+    ids = [item["_asean_timeline"]["id"] for item in json.loads(feed.stdout)["items"]]
+    assert ids == [
+        "japan-launches-official-security-assistance",
+        "kishida-anwar-talks-2023-12-16",
+        "osa-first-budget-fiscal-year-ends-2024-03",
+    ]
+    markdown = runner.invoke(cli, ["export", "--format", "md", "--country", "MY"])
+    assert len(re.findall(r"^- \*\*", markdown.stdout, flags=re.M)) == 1
+    dated = runner.invoke(
+        cli, ["export", "--format", "ics", "--from", "2023-12-17", "--until", "2023-12-17"]
+    )
+    assert len(_events(dated.stdout_bytes)) == 5  # the summit, the meetings, three windows
+
+
+def test_tags_that_would_escape_the_folder_are_rejected(tmp_path: Path) -> None:
+    """A tag like '../x' never becomes a path: validation refuses it."""
+    path = tmp_path / "events.toml"
+    path.write_text(
+        '[calendar]\ntitle = "T"\n[[events]]\nid = "a"\ntitle = "A"\ndate = 2023-12-17\n'
+        'tags = ["../x"]\nsources = [{ publisher = "P" }]\n'
+    )
+    result = CliRunner().invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert "tag '../x' is not a lowercase slug" in result.output

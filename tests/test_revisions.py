@@ -121,3 +121,31 @@ def test_revisions_round_trip() -> None:
     """dumps and loads are inverses."""
     state = {"a": revisions.Revision("sha256:00", 3, FIXED_TIME, datetime(2025, 5, 5, tzinfo=UTC))}
     assert revisions.loads(revisions.dumps(state)) == state
+
+
+NEW_EVENT = """
+[[events]]
+id = "added-later"
+title = "An event added later"
+date = 2024-06-01
+sources = [{ publisher = "Kyodo News" }]
+"""
+
+
+def test_adding_an_event_changes_no_other_event(tmp_path: Path) -> None:
+    """A new event appears at SEQUENCE 0; every existing VEVENT keeps its bytes."""
+    before, after = _renders(tmp_path, "[[events]]", NEW_EVENT.strip() + "\n\n[[events]]")
+    added = "added-later@japan-asean.asean-timeline.example.org"
+    assert _prop(after[added], "SEQUENCE") == "0"
+    assert {uid: b for uid, b in after.items() if uid != added} == before
+
+
+def test_removing_an_event_removes_only_that_event(tmp_path: Path) -> None:
+    """Deleting an event's table drops it from the calendar and leaves the rest as they were."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    start = text.index('[[events]]\nid = "japan-asean-commemorative-summit-2023"')
+    end = text.index("[[events]]", start + 1)
+    before, after = _renders(tmp_path, text[start:end], "")
+    assert SUMMIT in before
+    assert SUMMIT not in after
+    assert after == {uid: b for uid, b in before.items() if uid != SUMMIT}

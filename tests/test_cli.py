@@ -236,3 +236,41 @@ def test_python_dash_m_runs_the_cli() -> None:
         check=True,
     )
     assert __version__ in done.stdout
+
+
+def test_cli_constants_match_the_library() -> None:
+    """The CLI's copies of library constants (kept to start fast) are the library's."""
+    from asean_timeline import cli as cli_module
+    from asean_timeline.model import Status
+    from asean_timeline.revisions import STATE_FILENAME
+
+    assert cli_module.STATE_FILENAME == STATE_FILENAME
+    assert tuple(status.value for status in Status) == cli_module.STATUSES
+
+
+def test_help_imports_no_more_than_it_needs() -> None:
+    """--help loads the CLI module but no parser, validator, exporter or dateutil."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from asean_timeline.cli import cli\n"
+        "try:\n"
+        "    cli(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('asean_timeline', 'dateutil',"
+        " 'tomllib', 'orjson', 'zoneinfo'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert loaded == str(
+        [
+            "asean_timeline",
+            "asean_timeline.cli",
+            "asean_timeline.exporters",
+            "asean_timeline.problems",
+            "asean_timeline.report",
+        ]
+    )

@@ -18,16 +18,16 @@ from typing import Any, TypeVar
 import click
 
 from asean_timeline import __version__, report
-from asean_timeline.exporters import EXPORTERS
-from asean_timeline.model import Query, Status
-from asean_timeline.pipeline import build_outputs, load_timeline, obsolete_files, read_state
-from asean_timeline.problems import InvalidInputError, Problem, Severity
-from asean_timeline.revisions import STATE_FILENAME
-from asean_timeline.selection import select
-from asean_timeline.write import OutputError, remove_files, stale_files, write_files
+from asean_timeline.exporters import FORMATS
+from asean_timeline.problems import InvalidInputError, OutputError, Problem, Severity
+
+# The commands import the library inside their bodies: `--help`, and each
+# command, load only what they use (start-up time is the everyday cost).
 
 DEFAULT_FILE = Path("events.toml")
 DEFAULT_OUT = Path("dist")
+STATE_FILENAME = "revisions.json"  # asean_timeline.revisions.STATE_FILENAME (a test checks)
+STATUSES = ("confirmed", "tentative", "cancelled")  # model.Status values (a test checks)
 _FORMAT_KEY = "asean_timeline.problem_format"
 
 
@@ -131,6 +131,8 @@ def validate(file: Path, strict: bool) -> None:
     Example:
       asean-timeline validate events.toml --format github
     """
+    from asean_timeline.pipeline import load_timeline
+
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
     click.echo(f"{file}: {len(timeline.events)} events, valid", err=True)
@@ -175,6 +177,9 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
       asean-timeline render events.toml --out public
       asean-timeline render --check    # in CI: is dist/ up to date?
     """
+    from asean_timeline.pipeline import build_outputs, load_timeline, obsolete_files, read_state
+    from asean_timeline.write import remove_files, stale_files, write_files
+
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
     state = read_state(out_dir / STATE_FILENAME)
@@ -207,7 +212,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(EXPORTERS)),
+    type=click.Choice(sorted(FORMATS)),
     required=True,
     help="ics (iCalendar), md (Markdown) or json (JSON Feed 1.1).",
 )
@@ -240,7 +245,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
 @click.option(
     "--status",
     "statuses",
-    type=click.Choice([status.value for status in Status]),
+    type=click.Choice(STATUSES),
     multiple=True,
     help="Keep events with this status (repeatable).",
 )
@@ -275,6 +280,12 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
+    from asean_timeline.exporters import exporter
+    from asean_timeline.model import Query, Status
+    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.selection import select
+    from asean_timeline.write import write_files
+
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
     query = Query(
@@ -292,7 +303,7 @@ def export(
         formats=[output_format],
         subcalendars=False,
     )
-    content = files[EXPORTERS[output_format].filename]
+    content = files[exporter(output_format).filename]
     if str(output) == "-":
         click.echo(content, nl=False)  # bytes go to the binary stream unchanged
     else:

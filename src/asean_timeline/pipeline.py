@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import EXPORTERS, ics, subscribe
+from asean_timeline.exporters import FORMATS, exporter, ics, subscribe
 from asean_timeline.load import read_document
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
@@ -72,7 +72,7 @@ def build_outputs(
     timeline: Timeline,
     previous: Mapping[str, Revision],
     revision_time: datetime,
-    formats: Iterable[str] = tuple(EXPORTERS),
+    formats: Iterable[str] = FORMATS,
     *,
     subcalendars: bool = True,
 ) -> dict[str, bytes]:
@@ -85,8 +85,8 @@ def build_outputs(
     current = revisions_module.update(timeline, previous, revision_time)
     files: dict[str, bytes] = {}
     for name in formats:
-        exporter = EXPORTERS[name]
-        files[exporter.filename] = exporter.render(timeline, current, exporter.filename)
+        output = exporter(name)
+        files[output.filename] = output.render(timeline, current, output.filename)
     if subcalendars:
         blocks: dict[str, str] = {}  # each VEVENT is formatted once, whatever it is in
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]

@@ -43,3 +43,7 @@ class InvalidInputError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(f"{len(problems)} problem(s) in the input")
         self.problems = problems
+
+
+class OutputError(Exception):
+    """The output folder cannot be written; the message says which path and why."""

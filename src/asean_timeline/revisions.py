@@ -15,11 +15,12 @@ is always later than the event's previous revision.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import orjson
 
 from asean_timeline.model import Event, Timeline
 from asean_timeline.records import event_record
@@ -48,8 +49,8 @@ class StateError(ValueError):
 def fingerprint(event: Event) -> str:
     """A SHA-256 of the event's canonical record (stable across Python versions)."""
     record = event_record(event)
-    canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return "sha256:" + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    canonical = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+    return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
 def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> dict[str, Revision]:
@@ -97,7 +98,7 @@ def dumps(revisions: Revisions, files: Iterable[str] = ()) -> bytes:
             for event_id, revision in sorted(revisions.items())
         },
     }
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def loads(raw: bytes) -> dict[str, Revision]:
@@ -108,7 +109,7 @@ def loads(raw: bytes) -> dict[str, Revision]:
 def loads_state(raw: bytes) -> State:
     """Parse :func:`dumps` output; raise :class:`StateError` if it is not that."""
     try:
-        document: Any = json.loads(raw.decode("utf-8"))
+        document: Any = orjson.loads(raw)
         if document.get("format") != _FORMAT_VERSION:
             raise StateError(f"unsupported format {document.get('format')!r}")
         files = tuple(str(name) for name in document.get("files", []))
@@ -122,7 +123,7 @@ def loads_state(raw: bytes) -> State:
             for event_id, item in document["events"].items()
         }
         return State(revisions, files)
-    except (UnicodeDecodeError, json.JSONDecodeError, AttributeError, KeyError) as error:
+    except (orjson.JSONDecodeError, AttributeError, KeyError) as error:
         raise StateError(str(error)) from None
     except (TypeError, ValueError) as error:
         raise StateError(str(error)) from None

@@ -7,9 +7,7 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
-
-class OutputError(Exception):
-    """The output folder cannot be written; the message says which path and why."""
+from asean_timeline.problems import OutputError
 
 
 def stale_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:

@@ -3,7 +3,7 @@
 Each exporter is a pure function ``(Timeline, Revisions, path) -> bytes``,
 where ``path`` is where the output will stand in dist/ (for self-links). To
 add a format, write ``exporters/<name>.py`` with ``FILENAME``, ``MEDIA_TYPE``
-and ``render``, and add it to :data:`EXPORTERS`; ``render`` and ``export``
+and ``render``, and add it to ``_MODULES`` below; ``render`` and ``export``
 pick it up.
 """
 
@@ -11,10 +11,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import TYPE_CHECKING
 
-from asean_timeline.exporters import ics, jsonfeed, markdown
-from asean_timeline.model import Timeline
-from asean_timeline.revisions import Revisions
+if TYPE_CHECKING:
+    from asean_timeline.model import Timeline
+    from asean_timeline.revisions import Revisions
+
+#: CLI name → module in this package. Modules load on first use, so the CLI
+#: starts without importing any exporter it will not run.
+_MODULES = {"ics": "ics", "md": "markdown", "json": "jsonfeed"}
+FORMATS = tuple(_MODULES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,8 +34,7 @@ class Exporter:
     render: Callable[[Timeline, Revisions, str], bytes]
 
 
-EXPORTERS: dict[str, Exporter] = {
-    "ics": Exporter("ics", ics.FILENAME, ics.MEDIA_TYPE, ics.render),
-    "md": Exporter("md", markdown.FILENAME, markdown.MEDIA_TYPE, markdown.render),
-    "json": Exporter("json", jsonfeed.FILENAME, jsonfeed.MEDIA_TYPE, jsonfeed.render),
-}
+def exporter(name: str) -> Exporter:
+    """The exporter registered as ``name`` (KeyError if there is none)."""
+    module = import_module(f"{__name__}.{_MODULES[name]}")
+    return Exporter(name, module.FILENAME, module.MEDIA_TYPE, module.render)

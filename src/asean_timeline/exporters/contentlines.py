@@ -30,22 +30,21 @@ def fold(line: str) -> str:
     Breaks fall between characters, never inside a UTF-8 sequence; each
     continuation line starts with one space, which counts toward its 75 octets.
     """
-    encoded_length = len(line.encode("utf-8"))
-    if encoded_length <= _FOLD_AT:
+    if len(line) <= _FOLD_AT and line.isascii():
         return line + "\r\n"
-    pieces: list[str] = []
-    current: list[str] = []
-    used = 0
-    limit = _FOLD_AT
-    for char in line:
-        size = len(char.encode("utf-8"))
-        if used + size > limit:
-            pieces.append("".join(current))
-            current, used, limit = [], 0, _FOLD_AT - 1
-        current.append(char)
-        used += size
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces) + "\r\n"
+    data = line.encode("utf-8")
+    if len(data) <= _FOLD_AT:
+        return line + "\r\n"
+    pieces: list[bytes] = []
+    start, limit = 0, _FOLD_AT
+    while len(data) - start > limit:
+        end = start + limit
+        while data[end] & 0xC0 == 0x80:  # never cut before a continuation byte
+            end -= 1
+        pieces.append(data[start:end])
+        start, limit = end, _FOLD_AT - 1
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
 
 
 def content_line(name: str, value: str, params: Iterable[tuple[str, str]] = ()) -> str:

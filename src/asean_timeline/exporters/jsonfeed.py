@@ -9,9 +9,10 @@ item's ``_asean_timeline`` extension object, the event's canonical record.
 from __future__ import annotations
 
 import html
-import json
 from datetime import UTC, datetime
 from typing import Any
+
+import orjson
 
 from asean_timeline.exporters import ics
 from asean_timeline.exporters.ics import description, uid
@@ -29,7 +30,7 @@ VERSION = "https://jsonfeed.org/version/1.1"
 def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
     """The feed as UTF-8 JSON, indented, with a trailing newline."""
     document = feed(timeline, revisions, path)
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode()
+    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
 def feed(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> dict[str, Any]:

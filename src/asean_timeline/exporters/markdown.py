@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import groupby
 
+from asean_timeline.exporters import mermaid
 from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
@@ -71,6 +72,10 @@ def _lines(timeline: Timeline) -> Iterator[str]:
         f"{len(timeline.events)} event{'s' * (len(timeline.events) != 1)}"
     )
     yield ""
+    drawn = list(mermaid.diagram(timeline))
+    if drawn:
+        yield from drawn
+        yield ""
     for year, in_year in groupby(timeline.events, key=lambda e: _local_first_day(e).year):
         yield f"## {year}"
         yield ""

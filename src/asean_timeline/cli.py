@@ -310,6 +310,35 @@ def export(
         write_files(output.parent, {output.name: content})
 
 
+@cli.command()
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=Path("-"),
+    show_default=True,
+    help="File to write, or - for standard output.",
+)
+def schema(output: Path) -> None:
+    """Print the JSON Schema of events.toml, for editor completion and checks.
+
+    Taplo and the Even Better TOML extension use it when events.toml starts
+    with a `#:schema ./events.schema.json` line.
+
+    \b
+    Example:
+      asean-timeline schema -o events.schema.json
+    """
+    from asean_timeline.schema import dumps
+    from asean_timeline.write import write_files
+
+    content = dumps()
+    if str(output) == "-":
+        click.echo(content, nl=False)
+    else:
+        write_files(output.parent, {output.name: content})
+
+
 def main() -> None:
     """Console-script entry point."""
     cli()

@@ -1,0 +1,161 @@
+"""A JSON Schema of ``events.toml`` for editors (Taplo / Even Better TOML).
+
+Built from the validator's own tables of keys, patterns and limits, so the two
+cannot drift apart silently; ``tests/test_schema.py`` checks them against the
+valid and invalid examples. The schema catches what an editor can see as you
+type (unknown keys, types, patterns, lengths, enumerations); the validator
+also checks what needs reasoning (real dates, DST gaps, duplicate ids, RRULEs).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from asean_timeline import reference
+from asean_timeline.model import Status
+from asean_timeline.validate import (
+    CALENDAR_KEYS,
+    EVENT_KEYS,
+    ID_PATTERN,
+    MAX_LENGTH,
+    SOURCE_KEYS,
+    TAG_PATTERN,
+)
+
+SCHEMA_ID = "https://example.org/asean-timeline/events.schema.json"
+
+_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+_DURATION = r"^P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
+_HTTP_URL = r"^https?://[^\s]+$"
+_DATE = {"type": "string", "format": "date"}
+_LOCAL_OR_OFFSET_DATE_TIME = {
+    "type": "string",
+    "anyOf": [{"format": "date-time"}, {"format": "partial-date-time"}],
+}
+
+
+def _text(description: str, limit: int, *, required_non_empty: bool = False) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "string", "maxLength": limit, "description": description}
+    if required_non_empty:
+        schema["minLength"] = 1
+    return schema
+
+
+def schema() -> dict[str, Any]:
+    """The schema as a JSON-ready dict (keys in a fixed order)."""
+    countries = sorted(reference.countries())
+    zones = sorted(reference.zone_names())
+    source = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "title": _text("Title of the article or document.", MAX_LENGTH["title"]),
+            "publisher": _text("Who published it, e.g. Kyodo News.", MAX_LENGTH["title"]),
+            "url": {"type": "string", "pattern": _HTTP_URL, "maxLength": MAX_LENGTH["url"]},
+            "published": {
+                "description": "When it was published: a date, 'YYYY-MM' or 'YYYY'.",
+                "anyOf": [_DATE, {"type": "string", "pattern": _PARTIAL_DATE}],
+            },
+        },
+        "anyOf": [{"required": ["title"]}, {"required": ["publisher"]}],
+    }
+    event = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "title"],
+        "properties": {
+            "id": {
+                "type": "string",
+                "pattern": ID_PATTERN.pattern,
+                "maxLength": MAX_LENGTH["id"],
+                "description": "Stable identifier; becomes the calendar UID. Never change it.",
+            },
+            "title": _text(
+                "What happened, in one line.", MAX_LENGTH["title"], required_non_empty=True
+            ),
+            "date": {
+                "description": "A day (2023-12-17), a month ('2023-04') or a year ('2009').",
+                "anyOf": [
+                    _DATE,
+                    {"type": "string", "pattern": _PARTIAL_DATE},
+                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                ],
+            },
+            "start": {
+                "description": "First day (with end: a range), or a date-time (timed event).",
+                "anyOf": [_DATE, _LOCAL_OR_OFFSET_DATE_TIME],
+            },
+            "end": {
+                "description": "Last day (inclusive) or end date-time, written like start.",
+                "anyOf": [_DATE, _LOCAL_OR_OFFSET_DATE_TIME],
+            },
+            "duration": {"type": "string", "pattern": _DURATION, "description": "e.g. PT2H"},
+            "between": {
+                "description": "An unknown day within [first, last].",
+                "type": "array",
+                "items": _DATE,
+                "minItems": 2,
+                "maxItems": 2,
+            },
+            "timezone": {"type": "string", "enum": zones},
+            "rrule": {"type": "string", "description": "RFC 5545 RRULE with COUNT or UNTIL."},
+            "exdates": {
+                "type": "array",
+                "items": {"anyOf": [_DATE, _LOCAL_OR_OFFSET_DATE_TIME]},
+            },
+            "location": _text("Where it happened.", MAX_LENGTH["location"]),
+            "countries": {
+                "type": "array",
+                "items": {"type": "string", "enum": countries},
+                "description": "ISO 3166-1 alpha-2 codes.",
+            },
+            "tags": {
+                "type": "array",
+                "items": {
+                    "type": "string",
+                    "pattern": TAG_PATTERN.pattern,
+                    "maxLength": MAX_LENGTH["tag"],
+                },
+            },
+            "description": _text(
+                "Longer text; blank lines separate paragraphs.", MAX_LENGTH["description"]
+            ),
+            "status": {"type": "string", "enum": [status.value for status in Status]},
+            "sources": {"type": "array", "items": source},
+            "url": {"type": "string", "pattern": _HTTP_URL, "maxLength": MAX_LENGTH["url"]},
+        },
+        "oneOf": [{"required": ["date"]}, {"required": ["start"]}, {"required": ["between"]}],
+    }
+    calendar = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["title"],
+        "properties": {
+            "title": _text("The calendar's name.", MAX_LENGTH["title"], required_non_empty=True),
+            "description": _text("What the calendar covers.", MAX_LENGTH["description"]),
+            "timezone": {"type": "string", "enum": zones},
+            "url": {"type": "string", "pattern": _HTTP_URL},
+            "uid_domain": {"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$"},
+            "language": {"type": "string"},
+            "refresh_interval": {"type": "string", "pattern": _DURATION},
+        },
+    }
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "$id": SCHEMA_ID,
+        "title": "asean-timeline events.toml",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["calendar"],
+        "properties": {
+            "calendar": calendar,
+            "events": {"type": "array", "items": event},
+        },
+    }
+
+
+def dumps() -> bytes:
+    """The schema as indented JSON bytes."""
+    return orjson.dumps(schema(), option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)

@@ -16,11 +16,8 @@ import orjson
 from asean_timeline import reference
 from asean_timeline.model import Status
 from asean_timeline.validate import (
-    CALENDAR_KEYS,
-    EVENT_KEYS,
     ID_PATTERN,
     MAX_LENGTH,
-    SOURCE_KEYS,
     TAG_PATTERN,
 )
 

@@ -91,12 +91,17 @@ L = BODY_LINE
     [
         (
             'date = "2023-02-30"',
-            f"events.toml:{L}: error: event 'ev', field 'date': '2023-02-30' is not a real date"
-            "\n  fix: check the month and day",
+            f"events.toml:{L}: error: event 'ev', field 'date': '2023-02-30' is not a real date: "
+            "February 2023 has 28 days\n  fix: check the day",
         ),
         ('date = "2023-13"', f"events.toml:{L}: error: event 'ev', field 'date': '2023-13' is"),
-        ('date = "17 Dec 2023"', "field 'date': date '17 Dec 2023' is not a date"),
-        ("date = 2023-12-17T10:00:00", "field 'date': date has a time"),
+        (
+            'date = "17 Dec 2023"',
+            "field 'date': date '17 Dec 2023' is not written as a date\n"
+            "  fix: write date = 2023-12-17",
+        ),
+        ('date = "someday"', "field 'date': date 'someday' is not a date"),
+        ("date = 2023-12-17T10:00:00", "field 'date': date 2023-12-17T10:00:00 has a time of day"),
         (
             "start = 2023-12-18\nend = 2023-12-16",
             f"events.toml:{L + 1}: error: event 'ev', field 'end': end (2023-12-16) is before "
@@ -104,15 +109,19 @@ L = BODY_LINE
         ),
         ("between = [2023-12-18, 2023-12-16]", "field 'between': between ends (2023-12-16)"),
         ("between = [2023-12-16, 2023-12-16]", "between is a single day"),
-        ('between = ["x"]', "between must be two dates"),
+        ('between = ["x"]', "between has 1 date; it needs exactly two"),
+        ('between = ["x", "y"]', "between must hold two dates; item 1 is text ('x')"),
         ("date = 2023-12-17\nstart = 2023-12-17", "date and start cannot be combined"),
         ("end = 2023-12-17", "field 'end': end without start"),
         ("", "field 'date': the event has no date"),
         (
             "start = 2023-12-17T10:00:00\nend = 2023-12-17T09:00:00",
-            "field 'end': the event ends before or when it starts",
+            "field 'end': end (2023-12-17T09:00:00) is before start (2023-12-17T10:00:00)",
         ),
-        ('start = 2023-12-17T10:00:00\nduration = "PT0S"', "field 'duration': the event ends"),
+        (
+            'start = 2023-12-17T10:00:00\nduration = "PT0S"',
+            "field 'duration': duration 'PT0S' is zero",
+        ),
         ('start = 2023-12-17T10:00:00\nduration = "2 hours"', "is not an ISO 8601 duration"),
         (
             'start = 2023-12-17T10:00:00\ntimezone = "Asia/Tokio"',
@@ -123,29 +132,36 @@ L = BODY_LINE
             'start = 2024-03-31T02:30:00\ntimezone = "Europe/Berlin"',
             "field 'start': 2024-03-31 02:30 does not exist in Europe/Berlin",
         ),
-        ('date = 2023-12-17\ntimezone = "Asia/Tokyo"', "timezone is only for timed events"),
+        ('date = 2023-12-17\ntimezone = "Asia/Tokyo"', "timezone is only for events with a time"),
         (
             'date = 2023-12-17\ncountries = ["Japan"]',
             "field 'countries': unknown country code 'Japan'\n  fix: did you mean 'JP'?",
         ),
         ('date = 2023-12-17\ncountries = ["UK"]', "unknown country code 'UK'"),
-        ('date = 2023-12-17\ncountries = "JP"', "countries must be a list of strings"),
+        (
+            'date = 2023-12-17\ncountries = "JP"',
+            "countries must be a list in brackets, not a single text\n"
+            '  fix: put it in brackets: countries = ["JP"]',
+        ),
         ('date = 2023-12-17\ntags = ["Maritime Security"]', "e.g. 'maritime-security'"),
         ('date = 2023-12-17\nstatus = "canceled"', "did you mean 'cancelled'?"),
         ('date = 2023-12-17\nurl = "javascript:alert(1)"', "is not an http(s) URL"),
         ('date = 2023-12-17\nurl = "ftp://example.org/x"', "is not an http(s) URL"),
         ('date = 2023-12-17\nlocaton = "Tokyo"', "unknown key 'locaton'"),
-        ("date = 2023-12-17\nlocation = 5", "location must be a string, not an integer"),
+        ("date = 2023-12-17\nlocation = 5", "location must be text in quotes, not a whole number"),
         ('date = "2023-04"\nrrule = "FREQ=YEARLY;COUNT=3"', "at month precision cannot recur"),
         (
             'between = [2023-12-16, 2023-12-18]\nrrule = "FREQ=YEARLY;COUNT=3"',
             "at day-in-window precision cannot recur",
         ),
-        ('date = 2023-12-17\nrrule = "FREQ=SOMETIMES"', "malformed rrule"),
+        ('date = 2023-12-17\nrrule = "FREQ=SOMETIMES"', "FREQ=SOMETIMES is not a frequency"),
         ('date = 2023-12-17\nrrule = "FREQ=YEARLY"', "the rrule never ends"),
         ('date = 2023-12-17\nrrule = "FREQ=YEARLY;UNTIL=20200101"', "produces no occurrence"),
         ("date = 2023-12-17\nexdates = [2024-12-17]", "exdates without an rrule"),
-        ('date = 2023-12-17\ndescription = "bad \\u0007 bell"', "control character U+0007"),
+        (
+            'date = 2023-12-17\ndescription = "bad \\u0007 bell"',
+            "control character (U+0007) at character 5",
+        ),
     ],
 )
 def test_problem_messages(body: str, expected: str) -> None:
@@ -160,18 +176,34 @@ def test_problem_messages_from_load_errors() -> None:
         parse_document((HEAD + 'date = 2023-12-17\ntitle = "x"').encode(), "events.toml")
     (problem,) = caught.value.problems
     assert problem.line == 10
-    assert problem.hint == "delete one of the two 'title' lines (the first is on line 7)"
+    assert problem.event_id == "ev"
+    assert problem.field == "title"
+    assert problem.message == "title is given twice in this event (first on line 7)"
+    assert problem.hint == "keep one of the two title lines and delete the other"
 
 
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [
         (b"", "events.toml: error: the file is empty"),
-        (b"\xef\xbb\xbf[calendar]", "events.toml:1: error: the file starts with a byte-order mark"),
-        (b'[calendar]\ntitle = "\xff"', "events.toml:2: error: invalid UTF-8 (byte 0xff)"),
-        (b'[calendar]\ntitle = "open', "events.toml:2: error: TOML syntax error: Unterminated"),
-        (b"[calendar]\ntitle = 'x' y", "events.toml:2:13: error: TOML syntax error"),
-        (b"[calendar]\nx = 2023-13-01", "events.toml:2:"),
+        (b"\xef\xbb\xbf[calendar]", "events.toml:1: error: the file starts with an invisible byte"),
+        (
+            b'[calendar]\ntitle = "\xff"',
+            "events.toml:2: error: this line is not valid UTF-8 text (byte 0xFF in column 10)",
+        ),
+        (
+            b'[calendar]\ntitle = "open',
+            "events.toml:2:9: error: field 'title': this text has no closing quote",
+        ),
+        (
+            b"[calendar]\ntitle = 'x' y",
+            "events.toml:2:13: error: field 'title': unexpected 'y' after the value",
+        ),
+        (
+            b"[calendar]\nx = 2023-13-01",
+            "events.toml:2:9: error: field 'x': 2023-13-01 is not a real date: "
+            "there is no month 13",
+        ),
     ],
 )
 def test_unreadable_files(raw: bytes, expected: str) -> None:
@@ -187,7 +219,8 @@ def test_source_needs_a_title_or_publisher() -> None:
     """A source with only a URL cannot be cited, so it is an error."""
     head = HEAD.replace('sources = [{ publisher = "Kyodo News" }]\n', "")
     found = messages('date = 2023-12-17\nsources = [{ url = "https://x.org" }]', head)
-    assert any("source #1 has neither a title nor a publisher" in m for m in found), found
+    expected = "source #1: the source has neither a title nor a publisher"
+    assert any(expected in m for m in found), found
 
 
 def test_every_problem_is_reported_in_one_run() -> None:
@@ -251,7 +284,7 @@ def test_missing_calendar_table() -> None:
             "missing [calendar] table",
             file="e.toml",
             line=1,
-            hint='add [calendar] with at least title = "…" (see README)',
+            hint='add [calendar] with at least title = "…" at the top (see README)',
         )
         in problems
     )

@@ -25,6 +25,8 @@ class Problem:
     field: str | None = None
     hint: str | None = None
     severity: Severity = Severity.ERROR
+    #: The event's place in the file (1 = first), named when it has no usable id.
+    event_number: int | None = None
 
     @property
     def location(self) -> str:

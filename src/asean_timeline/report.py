@@ -15,6 +15,8 @@ def human(problem: Problem) -> str:
     about = []
     if problem.event_id:
         about.append(f"event {problem.event_id!r}")
+    elif problem.event_number is not None:
+        about.append(f"event #{problem.event_number}")
     if problem.field:
         about.append(f"field {problem.field!r}")
     subject = (", ".join(about) + ": ") if about else ""
@@ -48,7 +50,11 @@ def github(problem: Problem) -> str:
         properties.append(f"line={problem.line}")
     if problem.column is not None:
         properties.append(f"col={problem.column}")
-    title = "asean-timeline" + (f" {problem.event_id}" if problem.event_id else "")
+    title = "asean-timeline"
+    if problem.event_id:
+        title += f" {problem.event_id}"
+    elif problem.event_number is not None:
+        title += f" event #{problem.event_number}"
     properties.append(f"title={_property(title)}")
     message = problem.message + (f" (fix: {problem.hint})" if problem.hint else "")
     command = "error" if problem.severity is Severity.ERROR else "warning"

@@ -74,8 +74,10 @@ def test_render_writes_the_three_outputs_and_revisions(runner: CliRunner, projec
     assert names == [
         "README.md",
         "calendars",
+        "embed.js",
         "events.ics",
         "feed.json",
+        "index.html",
         "revisions.json",
         "timeline.md",
     ]
@@ -89,7 +91,7 @@ def test_render_twice_is_byte_identical(runner: CliRunner, project: Path) -> Non
     first = {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()}
     os.environ["SOURCE_DATE_EPOCH"] = "1800000000"  # a later clock must not matter
     result = runner.invoke(cli, ["render"])
-    assert "21 files, 0 written" in result.output
+    assert "23 files, 0 written" in result.output
     assert {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()} == first
 
 
@@ -155,7 +157,9 @@ def test_invalid_input_exits_1_with_every_problem_and_no_traceback(
     )
     assert f"{path}:8: error: event 'summit', field 'titel': unknown key 'titel'" in result.output
     assert "fix: did you mean 'title'?" in result.output
-    assert "3 errors" in result.output  # the misspelt key also leaves 'title' missing
+    # The misspelt key is the one problem with the title: no second "missing title" message.
+    assert "2 errors, 0 warnings" in result.output
+    assert "missing required field 'title'" not in result.output
     assert not (tmp_path / "dist").exists()
 
 

@@ -112,12 +112,14 @@ def test_a_doctored_state_file_cannot_make_render_delete_other_files(project: Pa
 
 
 def test_no_subcalendars_option(project: Path) -> None:
-    """--no-subcalendars writes only the three outputs and revisions.json."""
+    """--no-subcalendars writes only the outputs, the widget and revisions.json."""
     result = CliRunner().invoke(cli, ["render", "--no-subcalendars"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (project / "dist").iterdir()) == [
+        "embed.js",
         "events.ics",
         "feed.json",
+        "index.html",
         "revisions.json",
         "timeline.md",
     ]

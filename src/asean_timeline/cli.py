@@ -135,7 +135,8 @@ def validate(file: Path, strict: bool) -> None:
 
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
-    click.echo(f"{file}: {len(timeline.events)} events, valid", err=True)
+    count = len(timeline.events)
+    click.echo(f"{file}: {count} event{'s' * (count != 1)}, valid", err=True)
 
 
 @cli.command()
@@ -164,7 +165,8 @@ def validate(file: Path, strict: bool) -> None:
 def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: bool) -> None:
     """Render FILE (default: ./events.toml) into the --out folder.
 
-    Writes events.ics, timeline.md, feed.json, a calendar per named query,
+    Writes events.ics, timeline.md, feed.json, index.html (with the embeddable
+    widget embed.js), a calendar per named query,
     country and tag under calendars/, the subscription page README.md, and
     revisions.json (the revision history that lets calendar apps see edits;
     commit it with the rest). Unchanged files are not rewritten, and an
@@ -214,7 +216,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
     "output_format",
     type=click.Choice(sorted(FORMATS)),
     required=True,
-    help="ics (iCalendar), md (Markdown) or json (JSON Feed 1.1).",
+    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
 )
 @_file_argument
 @click.option(

@@ -87,6 +87,10 @@ def build_outputs(
     for name in formats:
         output = exporter(name)
         files[output.filename] = output.render(timeline, current, output.filename)
+    if "html" in formats:
+        from asean_timeline.exporters import html
+
+        files[html.EMBED_FILENAME] = html.embed_js()  # the widget the page's snippet loads
     if subcalendars:
         blocks: dict[str, str] = {}  # each VEVENT is formatted once, whatever it is in
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]

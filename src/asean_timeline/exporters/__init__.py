@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 #: CLI name → module in this package. Modules load on first use, so the CLI
 #: starts without importing any exporter it will not run.
-_MODULES = {"ics": "ics", "md": "markdown", "json": "jsonfeed"}
+_MODULES = {"ics": "ics", "md": "markdown", "json": "jsonfeed", "html": "html"}
 FORMATS = tuple(_MODULES)
 
 

@@ -34,7 +34,7 @@ def test_a_calendar_per_country_and_per_tag() -> None:
     maritime = _events(files["calendars/tags/maritime-security.ics"])
     assert len(maritime) == 2
     paths = [name for name in files if name.startswith("calendars/")]
-    assert len(paths) == 6 + 10  # 6 countries, 10 tags in the shipped file
+    assert len(paths) == 1 + 6 + 10  # 1 named calendar, 6 countries, 10 tags
     assert all(SUBCALENDAR_PATH.match(name) for name in paths)
 
 
@@ -154,3 +154,86 @@ def test_tags_that_would_escape_the_folder_are_rejected(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", str(path)])
     assert result.exit_code == 1
     assert "tag '../x' is not a lowercase slug" in result.output
+
+
+def test_named_calendar_holds_the_events_its_query_selects() -> None:
+    """[[calendars]] security-cooperation holds every event with any of its tags."""
+    from asean_timeline.pipeline import load_timeline
+
+    timeline, _ = load_timeline(SHIPPED)
+    wanted = {"osa", "maritime-security", "defense-cooperation"}
+    expected = {e.id for e in timeline.events if wanted & set(e.tags)}
+    ics = render_files(SHIPPED)["calendars/security-cooperation.ics"]
+    uids = {uid.split("@", 1)[0] for uid in _events(ics)}
+    assert uids == expected
+    assert len(uids) == 7
+    assert b"X-WR-CALNAME:Japan\xe2\x80\x93ASEAN security cooperation\r\n" in ics
+
+
+NAMED = """[calendar]
+title = "T"
+
+[[calendars]]
+id = "{id}"
+title = "Named"
+{criteria}
+
+[[events]]
+id = "a"
+title = "A"
+date = 2023-12-17
+countries = ["MY"]
+tags = ["summit"]
+status = "tentative"
+sources = [{{ publisher = "P" }}]
+
+[[events]]
+id = "b"
+title = "B"
+date = 2024-01-05
+countries = ["JP", "MY"]
+sources = [{{ publisher = "P" }}]
+"""
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ("", ["a", "b"]),
+        ('countries_all = ["JP", "MY"]', ["b"]),
+        ('tags_all = ["summit"]', ["a"]),
+        ('statuses = ["confirmed"]', ["b"]),
+        ("from = 2024-01-01", ["b"]),
+        ('until = 2023-12-31\ncountries_any = ["MY"]', ["a"]),
+    ],
+)
+def test_named_calendar_criteria(tmp_path: Path, criteria: str, expected: list[str]) -> None:
+    """Each criterion narrows the selection; different criteria must all match."""
+    path = tmp_path / "events.toml"
+    path.write_text(NAMED.format(id="named", criteria=criteria))
+    uids = sorted(u.split("@")[0] for u in _events(render_files(path)["calendars/named.ics"]))
+    assert uids == expected
+
+
+@pytest.mark.parametrize(
+    ("calendar_id", "criteria", "message"),
+    [
+        ("../escape", "", "id '../escape' cannot be a file name"),
+        ("Named", "", "id 'Named' cannot be a file name"),
+        ("named", 'statuses = ["done"]', "unknown status 'done'"),
+        ("named", 'countries_any = ["Malaysia"]', "unknown country code 'Malaysia'"),
+        ("named", "from = 2024-01-02\nuntil = 2024-01-01", "is before from"),
+        ("named", 'colour = "red"', "unknown key 'colour'"),
+    ],
+)
+def test_named_calendar_mistakes_are_reported(
+    tmp_path: Path, calendar_id: str, criteria: str, message: str
+) -> None:
+    """A bad [[calendars]] table is a located error, and nothing is written."""
+    path = tmp_path / "events.toml"
+    path.write_text(NAMED.format(id=calendar_id, criteria=criteria))
+    result = CliRunner().invoke(cli, ["render", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert f"{path}:" in result.output
+    assert not (tmp_path / "out").exists()

@@ -139,6 +139,34 @@ def schema() -> dict[str, Any]:
             "refresh_interval": {"type": "string", "pattern": _DURATION},
         },
     }
+    tag_list = {"type": "array", "items": event["properties"]["tags"]["items"]}  # type: ignore[index]
+    country_list = {"type": "array", "items": {"type": "string", "enum": countries}}
+    subcalendar = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["id", "title"],
+        "properties": {
+            "id": {
+                "type": "string",
+                "pattern": ID_PATTERN.pattern,
+                "description": "File name: dist/calendars/<id>.ics.",
+            },
+            "title": _text(
+                "The sub-calendar's name.", MAX_LENGTH["title"], required_non_empty=True
+            ),
+            "description": _text("What it holds.", MAX_LENGTH["description"]),
+            "tags_any": tag_list,
+            "tags_all": tag_list,
+            "countries_any": country_list,
+            "countries_all": country_list,
+            "statuses": {
+                "type": "array",
+                "items": {"type": "string", "enum": [status.value for status in Status]},
+            },
+            "from": _DATE,
+            "until": _DATE,
+        },
+    }
     return {
         "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
@@ -149,6 +177,7 @@ def schema() -> dict[str, Any]:
         "properties": {
             "calendar": calendar,
             "events": {"type": "array", "items": event},
+            "calendars": {"type": "array", "items": subcalendar},
         },
     }
 

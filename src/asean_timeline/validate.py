@@ -42,6 +42,7 @@ from asean_timeline.model import (
 )
 from asean_timeline.problems import Problem, Severity
 from asean_timeline.recurrence import normalise_rule
+from asean_timeline.validate_calendars import subcalendars
 
 CALENDAR_KEYS = (
     "title",
@@ -485,7 +486,7 @@ class _Validator:
         data = self.doc.data
         misspelt: dict[str, str] = {}
         for key in data:
-            if key in ("calendar", "events"):
+            if key in ("calendar", "events", "calendars"):
                 continue
             suggestion = _did_you_mean(key, ("calendar", "events"))
             if suggestion:
@@ -501,10 +502,12 @@ class _Validator:
             self.report(f"unknown top-level key {key!r}", hint=hint, at=(key,), field=key)
         calendar = self.calendar(data.get("calendar"), misspelt)
         events = self.events(data.get("events"), calendar, misspelt)
+        named = subcalendars(self, data.get("calendars"))
         errors = [p for p in self.problems if p.severity is Severity.ERROR]
         timeline = None
         if not errors and calendar is not None:
-            timeline = Timeline(calendar, tuple(sorted(events, key=lambda e: e.sort_key)))
+            ordered_events = tuple(sorted(events, key=lambda e: e.sort_key))
+            timeline = Timeline(calendar, ordered_events, named)
         ordered = sorted(self.problems, key=lambda p: (p.line is None, p.line or 0))
         return Checked(timeline, tuple(ordered))
 

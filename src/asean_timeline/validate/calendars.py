@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 from asean_timeline.model import Query, Status, SubCalendar
 from asean_timeline.problems import Problem
+from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH
+from asean_timeline.validate.fields import _Getter
 
 if TYPE_CHECKING:
-    from asean_timeline.validate import _Getter, _Validator
+    from asean_timeline.validate.document import _Validator
 
 SUBCALENDAR_KEYS = (
     "id",
@@ -43,8 +45,6 @@ SUBCALENDAR_KEYS = (
 
 def subcalendars(validator: _Validator, tables: object) -> tuple[SubCalendar, ...]:
     """The named sub-calendars, each problem reported through ``validator``."""
-    from asean_timeline.validate import ID_PATTERN, MAX_LENGTH, _Getter
-
     if tables is None:
         return ()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):

@@ -1,0 +1,78 @@
+"""Document → :class:`~asean_timeline.model.Timeline`, collecting every problem.
+
+Each check appends a :class:`Problem` and carries on, so one run reports all
+that is wrong with the file, in line order. Only a document with no errors
+becomes a model. Every message names what is wrong in words a non-programmer
+can act on, and its hint says what to write instead (with the value they meant
+when it can be guessed).
+
+This package's public API is here: :func:`validate`, :class:`Checked`, :func:`slugify`,
+:func:`parse_duration` and the format's keys, patterns and limits. Its modules, one
+responsibility each: ``document`` (the whole document, ``[calendar]``, events, sources),
+``fields`` (typed access to a table's keys), ``dates`` (an event's date keys),
+``recurrence`` (``rrule`` and ``exdates``), ``calendars`` (``[[calendars]]``),
+``constants`` (keys, patterns, limits), ``parsing`` (the text forms of dates and
+durations), ``messages`` (how values are shown in messages) and ``hints`` (guesses at
+what was meant).
+"""
+
+from __future__ import annotations
+
+from asean_timeline.load import Document
+from asean_timeline.validate.constants import (
+    CALENDAR_KEYS,
+    DOMAIN_PATTERN,
+    DURATION_PATTERN,
+    EVENT_KEYS,
+    FREQUENCIES,
+    ID_PATTERN,
+    LANGUAGE_PATTERN,
+    MAX_DOMAIN_LENGTH,
+    MAX_EVENTS,
+    MAX_LANGUAGE_LENGTH,
+    MAX_LENGTH,
+    MAX_OCCURRENCES,
+    MAX_TIMED_YEAR,
+    MAX_YEAR,
+    MIN_TIMED_YEAR,
+    MIN_YEAR,
+    PARTIAL_DATE,
+    RRULE_PARTS,
+    SOURCE_KEYS,
+    TAG_PATTERN,
+)
+from asean_timeline.validate.document import Checked, _Validator
+from asean_timeline.validate.hints import slugify
+from asean_timeline.validate.parsing import parse_duration
+
+__all__ = [
+    "CALENDAR_KEYS",
+    "DOMAIN_PATTERN",
+    "DURATION_PATTERN",
+    "EVENT_KEYS",
+    "FREQUENCIES",
+    "ID_PATTERN",
+    "LANGUAGE_PATTERN",
+    "MAX_DOMAIN_LENGTH",
+    "MAX_EVENTS",
+    "MAX_LANGUAGE_LENGTH",
+    "MAX_LENGTH",
+    "MAX_OCCURRENCES",
+    "MAX_TIMED_YEAR",
+    "MAX_YEAR",
+    "MIN_TIMED_YEAR",
+    "MIN_YEAR",
+    "PARTIAL_DATE",
+    "RRULE_PARTS",
+    "SOURCE_KEYS",
+    "TAG_PATTERN",
+    "Checked",
+    "parse_duration",
+    "slugify",
+    "validate",
+]
+
+
+def validate(document: Document) -> Checked:
+    """Check ``document`` and build the timeline; every problem is returned, none raised."""
+    return _Validator(document).run()

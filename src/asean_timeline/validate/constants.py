@@ -1,0 +1,80 @@
+"""What ``events.toml`` may hold, as data: the keys of each table, the patterns and the limits.
+
+Every check of the package reads its allowed keys, id and tag patterns, length limits and
+supported years from here, and :mod:`asean_timeline.schema` builds the editors' JSON Schema
+from the same tables, so the validator and the schema cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+
+CALENDAR_KEYS = (
+    "title",
+    "description",
+    "timezone",
+    "url",
+    "uid_domain",
+    "language",
+    "refresh_interval",
+)
+EVENT_KEYS = (
+    "id",
+    "title",
+    "date",
+    "start",
+    "end",
+    "duration",
+    "between",
+    "timezone",
+    "rrule",
+    "exdates",
+    "location",
+    "countries",
+    "tags",
+    "description",
+    "status",
+    "sources",
+    "url",
+)
+SOURCE_KEYS = ("title", "publisher", "url", "published")
+
+#: Field length limits in characters (see README, "Limits").
+MAX_LENGTH = {"id": 100, "title": 200, "location": 200, "description": 5000, "tag": 50, "url": 2000}
+MAX_EVENTS = 200_000
+#: A recurring event has at most this many occurrences (see README, "Limits").
+MAX_OCCURRENCES = 10_000
+#: Dates must fall in these years; timed events one year further in, so that every
+#: output can convert them to UTC and describe their zone a year either side.
+MIN_YEAR, MAX_YEAR = 1, 9998
+MIN_TIMED_YEAR, MAX_TIMED_YEAR = 2, 9997
+MAX_DOMAIN_LENGTH = 253
+MAX_LANGUAGE_LENGTH = 35
+
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+TAG_PATTERN = ID_PATTERN
+DOMAIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+DURATION_PATTERN = re.compile(
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+)
+LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
+
+RRULE_PARTS = (
+    "FREQ",
+    "UNTIL",
+    "COUNT",
+    "INTERVAL",
+    "BYSECOND",
+    "BYMINUTE",
+    "BYHOUR",
+    "BYDAY",
+    "BYMONTHDAY",
+    "BYYEARDAY",
+    "BYWEEKNO",
+    "BYMONTH",
+    "BYSETPOS",
+    "WKST",
+)
+FREQUENCIES = ("YEARLY", "MONTHLY", "WEEKLY", "DAILY")

@@ -1,0 +1,381 @@
+"""Typed access to the keys of one table, each failed check reported rather than raised.
+
+:class:`_Getter` reads one table of the document (``[calendar]``, an event, a source, a
+sub-calendar) key by key: unknown keys, required text, length limits and control
+characters, web addresses, choices, lists of texts, country codes, tags, time zones and
+partial dates. Each problem is reported through the validator at the key's line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from asean_timeline import reference
+from asean_timeline.load import TomlPath
+from asean_timeline.model import Status
+from asean_timeline.problems import Severity
+from asean_timeline.validate.constants import (
+    CALENDAR_KEYS,
+    EVENT_KEYS,
+    MAX_LENGTH,
+    MAX_YEAR,
+    MIN_YEAR,
+    TAG_PATTERN,
+)
+from asean_timeline.validate.hints import (
+    _ZONE_ABBREVIATIONS,
+    _country_hint,
+    _did_you_mean,
+    _suggest_date,
+    slugify,
+)
+from asean_timeline.validate.messages import _shown, _type_name, _written
+from asean_timeline.validate.parsing import _partial_date
+
+if TYPE_CHECKING:
+    from asean_timeline.validate.document import _Validator
+
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+
+
+class _Getter:
+    """Typed access to one table's keys; each failed check is reported, not raised."""
+
+    def __init__(
+        self,
+        validator: _Validator,
+        table: dict[str, Any],
+        base: TomlPath,
+        *,
+        event_id: str | None = None,
+        number: int | None = None,
+        field: str | None = None,
+        prefix: str = "",
+    ) -> None:
+        self.validator = validator
+        self.table = table
+        self.base = base
+        self.event_id = event_id
+        self.number = number
+        self.field = field
+        self.prefix = prefix
+        #: Known key → the unknown key that looks like a misspelling of it.
+        self.misspelt: dict[str, str] = {}
+
+    def fail(
+        self,
+        key: str,
+        message: str,
+        hint: str | None = None,
+        severity: Severity = Severity.ERROR,
+        *,
+        at: TomlPath | None = None,
+    ) -> None:
+        """Report a problem with ``key``, on the line of ``at`` (default: the key's)."""
+        self.validator.report(
+            self.prefix + message,
+            hint=hint,
+            at=(*self.base, *(at if at is not None else (key,))),
+            event_id=self.event_id,
+            event_number=self.number,
+            field=self.field or key,
+            severity=severity,
+        )
+
+    def value(self, key: str) -> Any:
+        return self.table.get(key)
+
+    def unknown_keys(self, allowed: tuple[str, ...], where: str) -> None:
+        in_calendar = self.base == ("calendar",)
+        for key in self.table:
+            if key in allowed:
+                continue
+            matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+            if matches and matches[0] not in self.table:
+                self.misspelt[matches[0]] = key
+            if matches:
+                hint = f"did you mean {matches[0]!r}?"
+            elif in_calendar and key == "events":
+                hint = (
+                    "this line is inside [calendar]; start each event with its own [[events]] "
+                    "line instead"
+                )
+            elif in_calendar and key in EVENT_KEYS:
+                hint = f"{key} belongs to an event: start the event with [[events]] above it"
+            elif not in_calendar and key in CALENDAR_KEYS:
+                hint = f"{key} belongs to the calendar: move this line below [calendar]"
+            else:
+                hint = f"remove it, or use one of: {', '.join(allowed)}"
+            self.fail(key, f"unknown key {key!r}" + (f" {where}" if where else ""), hint)
+
+    def string(self, key: str, *, required: bool = False, example: str | None = None) -> str | None:
+        value = self.table.get(key)
+        if value is None:
+            if required and key not in self.misspelt:
+                self.fail(
+                    key,
+                    f"missing required field {key!r}",
+                    f"add {key} = {example or chr(34) + '…' + chr(34)}",
+                    at=(),
+                )
+            return None
+        if not isinstance(value, str):
+            if (
+                example is None
+                and isinstance(value, int | float | date | time)
+                and not isinstance(value, bool)
+            ):
+                example = f'"{_written(value, 60)}"'
+            self.fail(
+                key,
+                f"{key} must be text in quotes, not {_type_name(value)}",
+                f"write {key} = {example or chr(34) + '…' + chr(34)}",
+            )
+            return None
+        if required and not value.strip():
+            self.fail(key, f"{key} is empty", f"write the {key} between the quotes")
+            return None
+        return value
+
+    def text(
+        self, key: str, *, required: bool = False, limit: int | None = None, multiline: bool = False
+    ) -> str | None:
+        value = self.string(key, required=required)
+        if value is None:
+            return None
+        value = value.replace("\r\n", "\n").strip()
+        limit = limit or MAX_LENGTH.get(key, MAX_LENGTH["title"])
+        if len(value) > limit:
+            shorter = {
+                "title": "shorten it; the details belong in description",
+                "description": "shorten it; link to the full text with url or sources",
+            }.get(key, "shorten it")
+            self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
+            return None
+        allowed = "\n\t" if multiline else ""
+        for position, char in enumerate(value, start=1):
+            if unicodedata.category(char) != "Cc" or char in allowed:
+                continue
+            name = _CONTROL_NAMES.get(char, "an invisible control character")
+            if char == "\n":
+                hint = "write it on one line; line breaks belong in description only"
+            elif char in _CONTROL_NAMES:
+                hint = "replace it with a space"
+            else:
+                hint = "delete it (it often comes from copying and pasting)"
+            self.fail(
+                key,
+                f"{key} contains {name} (U+{ord(char):04X}) at character {position}",
+                hint,
+            )
+            return None
+        return value
+
+    def url(self, key: str) -> str | None:
+        value = self.string(key, example='"https://…"')
+        if value is None:
+            return None
+        text = value.strip()
+        if len(text) > MAX_LENGTH["url"]:
+            self.fail(
+                key,
+                f"{key} is {len(text):,} characters; the limit is {MAX_LENGTH['url']:,}",
+                "use a shorter link (e.g. without tracking parameters after ?)",
+            )
+            return None
+        if any(char.isspace() or unicodedata.category(char) == "Cc" for char in text):
+            self.fail(
+                key,
+                f"{key} {_shown(text)} contains a space or an invisible character",
+                "remove it; inside an address, write a space as %20",
+            )
+            return None
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+        except ValueError:
+            self.fail(
+                key,
+                f"{key} {_shown(text)} is not a valid web address",
+                "copy the address from the browser's address bar",
+            )
+            return None
+        scheme = parts.scheme.lower()
+        if not scheme or (scheme not in ("http", "https") and not parts.netloc and "." in scheme):
+            self.fail(
+                key,
+                f"{key} {_shown(text)} does not start with https://",
+                f'write {key} = "https://{text.removeprefix("//")}"',
+            )
+            return None
+        if scheme not in ("http", "https"):
+            self.fail(
+                key,
+                f"{key} {_shown(text)} is not an http(s) URL (it starts with {scheme}:)",
+                "link to a web page: the address starts with https:// (or http://)",
+            )
+            return None
+        if not parts.hostname:
+            self.fail(
+                key,
+                f"{key} {_shown(text)} has no host name",
+                "write the full address, e.g. https://example.org/page",
+            )
+            return None
+        return text
+
+    def choice(self, key: str, kind: type[Status], default: Status) -> Status:
+        value = self.string(key, example='"confirmed"')
+        if value is None:
+            return default
+        try:
+            return kind(value.strip().lower())
+        except ValueError:
+            options = [m.value for m in kind]
+            self.fail(
+                key,
+                f"{key} {_shown(value)} is not one of {', '.join(options)}",
+                _did_you_mean(value.lower(), options) or f"use one of {', '.join(options)}",
+            )
+            return default
+
+    def string_list(self, key: str, example: str) -> list[tuple[int, str]]:
+        value = self.table.get(key)
+        if value is None:
+            return []
+        if isinstance(value, str):
+            self.fail(
+                key,
+                f"{key} must be a list in brackets, not a single text",
+                f'put it in brackets: {key} = ["{value}"]'
+                if '"' not in value
+                else f'write {key} = ["…", "…"]',
+            )
+            return []
+        if not isinstance(value, list):
+            self.fail(
+                key,
+                f"{key} must be a list of texts, not {_type_name(value)}",
+                f"write {key} = {example}",
+            )
+            return []
+        texts: list[tuple[int, str]] = []
+        for position, item in enumerate(value, start=1):
+            if isinstance(item, str):
+                texts.append((position - 1, item))
+                continue
+            self.fail(
+                key,
+                f"item {position} of {key} is {_type_name(item)} ({_shown(item)}), not text",
+                f'put it in double quotes: "{_written(item, 60)}"'
+                if isinstance(item, int | float)
+                else f"write {key} = {example}",
+                at=(key, position - 1),
+            )
+        return texts
+
+    def countries(self, key: str) -> tuple[str, ...]:
+        known = reference.countries()
+        codes: list[str] = []
+        for position, code in self.string_list(key, '["JP", "MY"]'):
+            if code in known:
+                if code not in codes:
+                    codes.append(code)
+                continue
+            self.fail(
+                key,
+                f"unknown country code {code!r}",
+                _country_hint(code, known),
+                at=(key, position),
+            )
+        return tuple(codes)
+
+    def tags(self, key: str) -> tuple[str, ...]:
+        tags: list[str] = []
+        limit = MAX_LENGTH["tag"]
+        for position, tag in self.string_list(key, '["summit", "trade"]'):
+            suggestion = slugify(tag)[:limit].strip("-")
+            example = f", e.g. {suggestion!r}" if suggestion else ""
+            if len(tag) > limit:
+                self.fail(
+                    key,
+                    f"tag {_shown(tag, 80)} is {len(tag)} characters; the limit is {limit}",
+                    f"shorten it{example}",
+                    at=(key, position),
+                )
+            elif not TAG_PATTERN.match(tag):
+                self.fail(
+                    key,
+                    f"tag {tag!r} is not a lowercase slug",
+                    f"use only lowercase letters, digits and hyphens{example}",
+                    at=(key, position),
+                )
+            elif tag not in tags:
+                tags.append(tag)
+        return tuple(tags)
+
+    def zone(self, key: str) -> str | None:
+        name = self.string(key, example='"Asia/Tokyo"')
+        if name is None:
+            return None
+        zones = reference.zone_names()
+        if name in zones:
+            return name
+        usage = "use an IANA zone name such as 'Asia/Tokyo'"
+        if not name.strip():
+            self.fail(key, f"{key} is empty", f"{usage}, or remove {key}")
+            return None
+        if re.fullmatch(r"(UTC|GMT)?\s*[+-]\d{1,2}(:?\d{2})?", name.strip().upper()):
+            self.fail(
+                key,
+                f"{key} {name!r} is an offset, not a zone name",
+                f"{usage}, or write the offset on the time itself "
+                "(start = 2023-12-17T10:00:00+09:00) and remove timezone",
+            )
+            return None
+        by_lower = {z.lower(): z for z in zones}
+        by_city = {z.rsplit("/", 1)[-1].lower(): z for z in zones if "/" in z}
+        wanted = name.strip().lower()
+        guess = (
+            by_lower.get(wanted)
+            or by_city.get(wanted.replace(" ", "_"))
+            or _ZONE_ABBREVIATIONS.get(name.strip().upper())
+        )
+        abbreviation = re.fullmatch(r"[A-Z]{2,5}", name.strip()) is not None
+        if guess is not None:
+            hint = f"did you mean {guess!r}?"
+        else:
+            guessed = "" if abbreviation else _did_you_mean(name, zones)
+            hint = (guessed + " " if guessed else "") + usage
+        if abbreviation:
+            hint = f"{name.strip()} is an abbreviation, not a zone name; {hint}"
+        self.fail(key, f"unknown time zone {_shown(name)}", hint)
+        return None
+
+    def partial_date(self, key: str) -> str | None:
+        value = self.table.get(key)
+        if value is None:
+            return None
+        if isinstance(value, date) and not isinstance(value, datetime):
+            if MIN_YEAR <= value.year <= MAX_YEAR:
+                return value.isoformat()
+        elif isinstance(value, str) and _partial_date(value) is not None:
+            return value
+        guess = _suggest_date(value) if isinstance(value, str) else None
+        if isinstance(value, datetime):
+            guess = value.date().isoformat()
+        elif isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= MAX_YEAR:
+            guess = f'"{value}"'
+        self.fail(
+            key,
+            f"{key} {_shown(value)} is not a date, 'YYYY-MM' or 'YYYY'",
+            f"did you mean {key} = {guess}?"
+            if guess
+            else f'write e.g. {key} = 2023-12-18, or "2023-12" for a month',
+        )
+        return None

@@ -1,0 +1,328 @@
+"""Checks of an event's ``rrule`` and ``exdates`` against its date.
+
+:class:`_RecurrenceChecker` checks the structure of the rule (:func:`_rule_problem`), that
+it ends, stays within the supported years and makes at most the allowed number of
+occurrences, and that every exdate is of the start's kind and is one of the occurrences;
+it gives the model's :class:`~asean_timeline.model.Recurrence`, with the rule normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
+
+from dateutil.rrule import rrule, rrulestr
+
+from asean_timeline.load import TomlPath, date_mistake
+from asean_timeline.model import Day, DayInWindow, DayRange, Month, Recurrence, Timed, When, Year
+from asean_timeline.recurrence import normalise_rule
+from asean_timeline.validate.constants import (
+    FREQUENCIES,
+    MAX_OCCURRENCES,
+    MAX_TIMED_YEAR,
+    MAX_YEAR,
+    MIN_TIMED_YEAR,
+    MIN_YEAR,
+    RRULE_PARTS,
+)
+from asean_timeline.validate.dates import _add_exact
+from asean_timeline.validate.fields import _Getter
+from asean_timeline.validate.hints import _did_you_mean
+from asean_timeline.validate.messages import _offset_text, _shown, _toml_date, _type_name, _written
+from asean_timeline.validate.parsing import _date_text
+
+_RRULE_EXAMPLE = "'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31;COUNT=5'"
+
+
+class _RecurrenceChecker:
+    """Checks ``rrule`` and ``exdates`` against the event's date.
+
+    The rule and each exdate are checked even when the event's date is wrong,
+    so one run reports every problem; occurrences are only known with a date.
+    """
+
+    def __init__(self, get: _Getter, when: When | None) -> None:
+        self.get = get
+        self.when = when
+        table = get.table
+        written = table.get("start", table.get("date"))
+        #: Whether occurrences have a time, and whether it is written with a UTC offset.
+        self.timed = isinstance(when, Timed) or (when is None and isinstance(written, datetime))
+        self.with_offset = (
+            when.zone is None
+            if isinstance(when, Timed)
+            else isinstance(written, datetime) and written.tzinfo is not None
+        )
+        #: The first start as written (naive unless written with an offset), for hints.
+        self.first: datetime | None = None
+        if isinstance(when, Timed):
+            self.first = when.start if self.with_offset else when.start.replace(tzinfo=None)
+        elif when is not None and not isinstance(when, Year | Month | DayInWindow):
+            self.first = datetime.combine(when.first_day, time())
+        elif when is None and isinstance(written, datetime):
+            self.first = written
+        elif when is None and isinstance(written, date):
+            self.first = datetime.combine(written, time())
+
+    def check(self) -> Recurrence | None:
+        get = self.get
+        rule = get.string("rrule", example='"FREQ=YEARLY;COUNT=5"')
+        exdates = get.value("exdates")
+        if rule is None:
+            if exdates is not None and "rrule" not in get.table:
+                get.fail(
+                    "exdates",
+                    "exdates without an rrule",
+                    "exdates are exceptions to a repeating event: add an rrule or remove exdates",
+                )
+            return None
+        when = self.when
+        if when is not None and not isinstance(when, Day | DayRange | Timed):
+            get.fail(
+                "rrule",
+                f"an event dated at {when.precision.value} precision cannot recur",
+                "recurrence needs an exact day or time: give date = YYYY-MM-DD or a start time",
+            )
+            return None
+        problem = _rule_problem(rule)
+        if problem is not None:
+            get.fail("rrule", problem[0], problem[1])
+        if problem is not None or when is None:
+            self.exdates(exdates, None)
+            return None
+        timed_start = when.start if isinstance(when, Timed) else None
+        dtstart = timed_start or datetime.combine(when.first_day, time())
+        try:
+            normalised = normalise_rule(rule, timed_start=timed_start)
+            parsed = rrulestr(normalised, dtstart=dtstart)
+        except (ValueError, TypeError, OverflowError) as error:
+            get.fail(
+                "rrule",
+                f"the rrule {_shown(rule)} is not valid: {error}",
+                f"write an RFC 5545 rule such as {_RRULE_EXAMPLE}",
+            )
+            parsed = None
+        if not isinstance(parsed, rrule):
+            self.exdates(exdates, None)
+            return None
+        starts = self.occurrences(parsed)
+        exdates_found = self.exdates(exdates, starts)
+        if starts is None or exdates_found is None:
+            return None
+        return Recurrence(normalised, tuple(sorted(exdates_found, key=str)))
+
+    def past_the_end(self, year: int) -> None:
+        self.get.fail(
+            "rrule",
+            f"the rrule runs past the year {year}",
+            "end it earlier with COUNT=n or UNTIL=YYYYMMDD",
+        )
+
+    def occurrences(self, parsed: rrule) -> list[datetime] | None:
+        get = self.get
+        when = self.when
+        try:
+            starts = list(islice(parsed, MAX_OCCURRENCES + 1))
+        except (ValueError, OverflowError):
+            starts = None
+        if starts is None or (starts and not MIN_YEAR <= starts[-1].year <= MAX_YEAR):
+            self.past_the_end(MAX_YEAR)
+            return None
+        if not starts:
+            get.fail(
+                "rrule",
+                "the rrule produces no occurrence",
+                "check UNTIL (it must not be before the start) and the BY… parts",
+            )
+            return None
+        if len(starts) > MAX_OCCURRENCES:
+            get.fail(
+                "rrule",
+                f"the rrule makes more than {MAX_OCCURRENCES:,} occurrences",
+                "end it earlier with COUNT=n or UNTIL=YYYYMMDD",
+            )
+            return None
+        if isinstance(when, DayRange):
+            try:
+                last_day = starts[-1].date() + (when.end - when.start)
+            except OverflowError:
+                last_day = date.max
+            if last_day.year > MAX_YEAR:
+                self.past_the_end(MAX_YEAR)
+                return None
+        if isinstance(when, Timed):
+            length = (when.end - when.start) if when.end else timedelta(0)
+            try:
+                last_end: datetime | None = _add_exact(starts[-1], length).astimezone(UTC)
+            except OverflowError:
+                last_end = None
+            if last_end is None or not MIN_TIMED_YEAR <= last_end.year <= MAX_TIMED_YEAR:
+                self.past_the_end(MAX_TIMED_YEAR)
+                return None
+        return starts
+
+    def exdates(
+        self, exdates: object, starts: list[datetime] | None
+    ) -> list[date | datetime] | None:
+        """The exdates as occurrence values; None when one is wrong (reported)."""
+        get = self.get
+        if exdates is None:
+            return []
+        first = self.first
+        if first is None:
+            return None  # no usable date: the date's own problem is reported
+        example = _toml_date(first if self.timed else first.date())
+        if not isinstance(exdates, list):
+            get.fail(
+                "exdates",
+                f"exdates must be a list, not {_type_name(exdates)}",
+                f"put the dates in brackets: exdates = [{_written(exdates, 60)}]"
+                if isinstance(exdates, date)
+                else f"write exdates = [{example}]",
+            )
+            return None
+        occurring = {s if self.timed else s.date() for s in starts or ()}
+        zone = starts[0].tzinfo if starts else None
+        found: list[date | datetime] = []
+        ok = True
+        for position, item in enumerate(exdates):
+            at: TomlPath = ("exdates", position)
+            value = self.exdate(item, first, at)
+            if value is None:
+                ok = False
+                continue
+            if starts is None:
+                continue
+            if isinstance(value, datetime):
+                value = value.astimezone(zone) if self.with_offset else value.replace(tzinfo=zone)
+            if value not in occurring:
+                get.fail(
+                    "exdates",
+                    f"exdate {_toml_date(value if self.with_offset else item)} is not one of "
+                    "the rule's occurrences, so it skips nothing",
+                    f"check the day{' and the time' if self.timed else ''}; the first "
+                    f"occurrence is {example}",
+                    at=at,
+                )
+                ok = False
+                continue
+            found.append(value)
+        return found if ok and starts is not None else None
+
+    def exdate(self, item: object, first: datetime, at: TomlPath) -> date | datetime | None:
+        """One exdate of the right kind (date, local or offset date-time), or None (reported)."""
+        get = self.get
+        if self.timed:
+            if isinstance(item, datetime) and (item.tzinfo is not None) == self.with_offset:
+                return item
+            like = (
+                _toml_date(item.replace(tzinfo=None))
+                if isinstance(item, datetime)
+                else f"{item}T{first.time().isoformat()}"
+                if isinstance(item, date)
+                else _toml_date(first.replace(tzinfo=None))
+            )
+            if self.with_offset:
+                like += _offset_text(first.utcoffset() or timedelta(0))
+            kind = "date and time with a UTC offset" if self.with_offset else "local date and time"
+            get.fail(
+                "exdates",
+                f"exdate {_shown(item)} must be a {kind}, like the start",
+                f"write {like} (the start time on the day to skip)",
+                at=at,
+            )
+            return None
+        if isinstance(item, date) and not isinstance(item, datetime):
+            return item
+        spelt = _date_text(item)
+        if isinstance(item, datetime):
+            hint = f"write {item.date()} (the event is all-day)"
+            message = f"exdate {_toml_date(item)} has a time, but the event is all-day"
+        elif spelt is not None:
+            hint = f"remove the quotes: {_toml_date(spelt)}"
+            message = f"exdate {_shown(item)} is text in quotes, not a date"
+        else:
+            hint = f"write e.g. exdates = [{first.date()}]"
+            message = f"exdate {_shown(item)} must be a date"
+        get.fail("exdates", message, hint, at=at)
+        return None
+
+
+def _rule_problem(rule: str) -> tuple[str, str] | None:
+    """What is wrong with the structure of an RRULE (message, hint), or None."""
+    text = rule.strip()
+    if not text:
+        return "rrule is empty", f"write a rule such as {_RRULE_EXAMPLE}, or remove rrule"
+    upper = text.upper()
+    if any(char in text for char in "\r\n") or "DTSTART" in upper or "EXDATE" in upper:
+        return (
+            "rrule must hold only the rule itself (FREQ=…;…), on one line",
+            "the first day comes from date or start, and exceptions go in exdates",
+        )
+    parts: dict[str, str] = {}
+    for part in upper.removeprefix("RRULE:").split(";"):
+        name, equals, value = part.strip().partition("=")
+        if not part.strip():
+            return "the rrule has an empty part (;; or a ; at the end)", "remove the extra ;"
+        if not equals:
+            return (
+                f"{part.strip()!r} in the rrule is not of the form NAME=VALUE",
+                "write parts such as FREQ=YEARLY and COUNT=5 separated by ;, "
+                f"e.g. {_RRULE_EXAMPLE}",
+            )
+        if name not in RRULE_PARTS:
+            guess = _did_you_mean(name, RRULE_PARTS)
+            return (
+                f"unknown rrule part {name!r}",
+                guess or f"the parts are {', '.join(RRULE_PARTS)}",
+            )
+        if name in parts:
+            return f"{name} is given twice in the rrule", f"keep one {name}"
+        parts[name] = value
+    freq = parts.get("FREQ")
+    if freq is None:
+        return "the rrule has no FREQ", "start it with FREQ=YEARLY, MONTHLY, WEEKLY or DAILY"
+    if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
+        return (
+            f"FREQ={freq} is not supported: events repeat at most daily",
+            "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY",
+        )
+    if freq not in FREQUENCIES:
+        guess = _did_you_mean(freq, FREQUENCIES)
+        return f"FREQ={freq} is not a frequency", guess or "use YEARLY, MONTHLY, WEEKLY or DAILY"
+    if "COUNT" in parts and "UNTIL" in parts:
+        return "the rrule has both COUNT and UNTIL", "keep one of them (RFC 5545 allows one)"
+    count = parts.get("COUNT")
+    if count is not None:
+        if not count.isdigit() or int(count) < 1:
+            return f"COUNT={count} is not a number of times", "write COUNT=n with n 1 or more"
+        if int(count) > MAX_OCCURRENCES:
+            return (
+                f"COUNT={count} is more than {MAX_OCCURRENCES:,} occurrences",
+                f"write COUNT={MAX_OCCURRENCES} or less",
+            )
+    interval = parts.get("INTERVAL")
+    if interval is not None and (not interval.isdigit() or int(interval) < 1):
+        return (
+            f"INTERVAL={interval} is not a whole number of 1 or more",
+            "write e.g. INTERVAL=2 for every other time",
+        )
+    until = parts.get("UNTIL")
+    if until is not None:
+        found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(T([01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?", until)
+        if not found:
+            return (
+                f"UNTIL={until} is not a date",
+                "write UNTIL=YYYYMMDD (e.g. UNTIL=20301231) or UNTIL=YYYYMMDDTHHMMSSZ",
+            )
+        why = date_mistake(*(int(found.group(i)) for i in (1, 2, 3)))
+        if why is not None:
+            return f"UNTIL={until} is not a real date: {why}", "correct the date in UNTIL"
+    if count is None and until is None:
+        return (
+            "the rrule never ends",
+            "add ;COUNT=n (n times) or ;UNTIL=YYYYMMDD (until a day) so every output can list "
+            "the occurrences",
+        )
+    return None

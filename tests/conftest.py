@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from asean_timeline.model import Timeline
 from asean_timeline.pipeline import build_outputs, load_timeline
@@ -17,6 +19,15 @@ DATA = Path(__file__).resolve().parent / "data"
 FULL = DATA / "full.toml"
 #: The revision time of every first render in tests (no clock is ever read).
 FIXED_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+
+
+# Property tests run 2,000 examples each in CI (CI=true) and 200 locally; the
+# failing examples hypothesis keeps in .hypothesis/ stay out of git.
+settings.register_profile(
+    "ci", max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", max_examples=200, deadline=None)
+settings.load_profile("ci" if os.environ.get("CI") else "dev")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -594,7 +594,7 @@ PRINTABLE = (
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(title=PRINTABLE, description=PRINTABLE, location=PRINTABLE, source_title=PRINTABLE)
 def test_content_html_is_escaped_for_any_printable_text(
     title: str, description: str, location: str, source_title: str

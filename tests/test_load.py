@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from asean_timeline import load
 from asean_timeline.load import parse_document
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate import validate
@@ -63,6 +64,28 @@ url = "https://d.example"
     assert positions.line("events", 1, "sources", 1, "title") == 17
 
 
+@pytest.mark.parametrize("path", [SHIPPED, FULL], ids=["shipped", "full"])
+def test_valid_files_are_never_scanned_for_positions(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Key positions are scanned only when a problem needs a line; a clean file needs none."""
+    scans: list[str] = []
+    original = load._Scanner.run
+
+    def counted(scanner: load._Scanner) -> load._Scan:
+        scans.append(scanner.text)
+        return original(scanner)
+
+    monkeypatch.setattr(load._Scanner, "run", counted)
+    document = parse_document(path.read_bytes(), path.name)
+    assert validate(document).problems == ()
+    assert scans == []
+    assert document.positions.exact("events", 0, "id") is not None  # scanned on first use
+    assert len(scans) == 1
+    assert document.positions is document.positions  # and only once
+    assert len(scans) == 1
+
+
 #: Characters whose insertion or deletion breaks TOML in interesting ways.
 _SIGNIFICANT = [*"[]{}\"'=,#.\\\n\r\t -:T", "\x00", "\ufeff", "é", '"""', "'''", "[["]
 
@@ -84,7 +107,7 @@ def _mutated(draw: st.DrawFn) -> str:
     return text
 
 
-@settings(max_examples=400, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(_mutated())
 def test_damaged_files_get_located_problems_never_a_crash(text: str) -> None:
     """Whatever the damage, loading and validating raise only InvalidInputError.
@@ -102,7 +125,7 @@ def test_damaged_files_get_located_problems_never_a_crash(text: str) -> None:
         assert problem.line is None or 1 <= problem.line <= line_count, problem
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_crash(raw: bytes) -> None:
     """Random bytes are refused or validated, with problems, never an exception."""

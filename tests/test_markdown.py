@@ -494,7 +494,7 @@ def _read_back(text: str) -> tuple[list[str], list[str], str]:
 ANY_TEXT_BUT_NUL = st.text(st.characters(exclude_characters="\x00"))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(text=ANY_TEXT_BUT_NUL)
 @example(text="")
 @example(text=" \t\n ")

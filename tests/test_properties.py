@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from ical.calendar_stream import IcsCalendarStream
+from jsonschema import Draft202012Validator, FormatChecker
 
 from asean_timeline.exporters.ics import uid
 from asean_timeline.load import parse_document
 from asean_timeline.pipeline import build_outputs
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate import validate
+from tests.conftest import DATA
 
 FIXED = datetime(2024, 1, 1, tzinfo=UTC)
+FEED_SCHEMA = Draft202012Validator(
+    json.loads((DATA / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8")),
+    format_checker=FormatChecker(),
+)
 
 scalars = st.one_of(
     st.text(max_size=30),
@@ -76,7 +84,7 @@ def _document(tables: list[dict[str, object]]) -> str:
     return "\n".join(lines)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(events, max_size=4))
 def test_any_document_validates_or_reports_problems(tables: list[dict[str, object]]) -> None:
     """Validation never raises anything but InvalidInputError, and renders what it accepts."""
@@ -97,8 +105,13 @@ def test_any_document_validates_or_reports_problems(tables: list[dict[str, objec
     uids = sorted(str(e["UID"]) for e in parsed.walk("VEVENT"))
     domain = checked.timeline.calendar.uid_domain
     assert uids == sorted(uid(e, domain) for e in checked.timeline.events)
+    ical_events = IcsCalendarStream.calendar_from_ics(files["events.ics"].decode()).events
+    assert sorted(e.uid or "" for e in ical_events) == uids
     feed = json.loads(files["feed.json"])
     assert len(feed["items"]) == len(checked.timeline.events)
+    assert not list(FEED_SCHEMA.iter_errors(feed))
+    entries = re.findall(r"^- \*\*", files["timeline.md"].decode(), flags=re.M)
+    assert len(entries) == len(checked.timeline.events)
 
 
 day_events = st.builds(
@@ -126,7 +139,7 @@ timed_events = st.builds(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(st.lists(st.one_of(day_events, timed_events), min_size=1, max_size=5))
 def test_valid_events_round_trip_through_icalendar(tables: list[dict[str, object]]) -> None:
     """Valid generated events come back from icalendar with our start and end."""
@@ -151,9 +164,21 @@ def test_valid_events_round_trip_through_icalendar(tables: list[dict[str, object
         end = component.decoded("DTEND")
         when = event.when
         if isinstance(start, datetime):
-            assert start == when.start  # type: ignore[union-attr]
-            assert end == when.end  # type: ignore[union-attr]
+            # Instants, not ==: Python never calls an ambiguous local time (PEP 495)
+            # equal to a time in another zone, even at the same instant.
+            assert start.timestamp() == when.start.timestamp()  # type: ignore[union-attr]
+            assert end.timestamp() == when.end.timestamp()  # type: ignore[union-attr]
         else:
             assert start == when.first_day
             assert end == when.last_day + timedelta(days=1)
         assert str(component["SUMMARY"]) == event.title.strip()
+
+
+def test_ci_runs_2000_examples_per_property() -> None:
+    """Under CI=true every property test gets at least 2,000 examples."""
+    import os
+
+    if os.environ.get("CI"):
+        assert settings.default.max_examples >= 2000
+    else:
+        assert settings.get_profile("ci").max_examples >= 2000

@@ -30,7 +30,7 @@ from typing import Any, TypeVar
 from asean_timeline import load, pipeline
 from asean_timeline import revisions as revisions_module
 from asean_timeline.exporters import FORMATS, exporter, ics, subscribe
-from asean_timeline.selection import all_subcalendars, sub_timeline
+from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
 from asean_timeline.validate import validate
 from asean_timeline.write import write_files
 
@@ -81,10 +81,13 @@ def phases(path: Path, subcalendars: bool) -> list[tuple[str, float]]:
         blocks: dict[str, str] = {}
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
         chosen = timed("sub-calendars: list", lambda: all_subcalendars(timeline))
-        selecting = rendering = 0.0
+        start = time.perf_counter()
+        index = EventIndex(timeline)
+        selecting = time.perf_counter() - start
+        rendering = 0.0
         for calendar in chosen:
             start = time.perf_counter()
-            selected = sub_timeline(timeline, calendar)
+            selected = sub_timeline(timeline, calendar, index)
             middle = time.perf_counter()
             files[f"{calendar.path}.ics"] = ics.render(
                 selected, current, f"{calendar.path}.ics", blocks

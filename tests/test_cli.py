@@ -278,3 +278,46 @@ def test_help_imports_no_more_than_it_needs() -> None:
             "asean_timeline.report",
         ]
     )
+
+
+def test_validate_imports_no_more_than_it_needs() -> None:
+    """validate loads the parser and validator, but no exporter, revisions, orjson or hashlib."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from asean_timeline.cli import cli\n"
+        "try:\n"
+        f"    cli(['validate', {str(SHIPPED)!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('asean_timeline', 'orjson',"
+        " 'hashlib', 'json'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert loaded == str(
+        [
+            "asean_timeline",
+            "asean_timeline.cli",
+            "asean_timeline.exporters",  # the package alone: its list of formats, for --format
+            "asean_timeline.load",
+            "asean_timeline.model",
+            "asean_timeline.pipeline",
+            "asean_timeline.problems",
+            "asean_timeline.recurrence",
+            "asean_timeline.reference",
+            "asean_timeline.report",
+            "asean_timeline.validate",
+            "asean_timeline.validate.calendars",
+            "asean_timeline.validate.constants",
+            "asean_timeline.validate.dates",
+            "asean_timeline.validate.document",
+            "asean_timeline.validate.fields",
+            "asean_timeline.validate.hints",
+            "asean_timeline.validate.messages",
+            "asean_timeline.validate.parsing",
+            "asean_timeline.validate.recurrence",
+        ]
+    )

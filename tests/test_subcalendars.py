@@ -5,15 +5,20 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import icalendar
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asean_timeline.cli import cli
-from asean_timeline.pipeline import SUBCALENDAR_PATH
-from tests.conftest import SHIPPED, render_files
+from asean_timeline.model import CalendarInfo, Query, Status, Timeline
+from asean_timeline.pipeline import SUBCALENDAR_PATH, load_timeline
+from asean_timeline.selection import EventIndex, select
+from tests.conftest import FULL, SHIPPED, render_files
 
 
 def _events(ics: bytes) -> dict[str, tuple[str, str]]:
@@ -237,3 +242,56 @@ def test_named_calendar_mistakes_are_reported(
     assert message in result.output
     assert f"{path}:" in result.output
     assert not (tmp_path / "out").exists()
+
+
+_FULL_EVENTS = load_timeline(FULL)[0].events
+_TAGS = ["osa", "summit", "maritime", "no-such-tag"]
+_CODES = ["JP", "MY", "PH", "ZZ"]
+
+
+@st.composite
+def _tagged_timeline(draw: st.DrawFn) -> Timeline:
+    """The full sample's events, each given a few of a small set of tags and countries."""
+    events = tuple(
+        replace(
+            event,
+            tags=tuple(draw(st.lists(st.sampled_from(_TAGS[:3]), max_size=3))),
+            countries=tuple(draw(st.lists(st.sampled_from(_CODES[:3]), max_size=3))),
+        )
+        for event in _FULL_EVENTS
+    )
+    return Timeline(CalendarInfo("T"), events)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    timeline=_tagged_timeline(),
+    tags_any=st.frozensets(st.sampled_from(_TAGS), max_size=3),
+    tags_all=st.frozensets(st.sampled_from(_TAGS), max_size=2),
+    countries_any=st.frozensets(st.sampled_from(_CODES), max_size=3),
+    countries_all=st.frozensets(st.sampled_from(_CODES), max_size=2),
+    statuses=st.frozensets(st.sampled_from(list(Status)), max_size=2),
+)
+def test_the_event_index_selects_what_checking_every_event_selects(
+    timeline: Timeline,
+    tags_any: frozenset[str],
+    tags_all: frozenset[str],
+    countries_any: frozenset[str],
+    countries_all: frozenset[str],
+    statuses: frozenset[Status],
+) -> None:
+    """Selecting through EventIndex (as render does for sub-calendars) changes nothing."""
+    query = Query(tags_any, tags_all, countries_any, countries_all, statuses)
+    expected = tuple(event for event in timeline.events if query.matches(event))
+    assert select(timeline, query).events == expected
+    assert select(timeline, query, index=EventIndex(timeline)).events == expected
+    tags, codes = set(tags_any), set(countries_any)
+    assert expected == tuple(
+        event
+        for event in timeline.events
+        if (not tags or tags & set(event.tags))
+        and tags_all <= set(event.tags)
+        and (not codes or codes & set(event.countries))
+        and countries_all <= set(event.countries)
+        and (not statuses or event.status in statuses)
+    )

@@ -8,6 +8,7 @@ library and turned into messages and exit code 1 in one place,
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -185,9 +186,17 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
     state = read_state(out_dir / STATE_FILENAME)
-    files = build_outputs(
-        timeline, state.revisions, _revision_time(file), subcalendars=subcalendars
-    )
+    # Building makes many short-lived objects and no garbage cycles worth collecting: the
+    # collector is paused, and what exists now (the timeline) is kept out of its walks.
+    gc.freeze()
+    gc.disable()
+    try:
+        files = build_outputs(
+            timeline, state.revisions, _revision_time(file), subcalendars=subcalendars
+        )
+    finally:
+        gc.enable()
+        gc.unfreeze()
     obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
     if check:
         stale = stale_files(out_dir, files)

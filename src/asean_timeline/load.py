@@ -5,7 +5,9 @@ TOML does and records the line of every table, key and array item by its path
 (``("events", 2, "sources", 1, "url")``). It understands every shape TOML
 allows (``[[events]]``, ``[[events.sources]]``, inline tables, arrays and
 strings over several lines, dotted keys); a message for something it could not
-place falls back to the nearest enclosing line, never to a wrong one.
+place falls back to the nearest enclosing line, never to a wrong one. It runs
+only when a line is needed: for a syntax error, or on the first use of
+:attr:`Document.positions` (a problem or warning to place).
 
 The scanner also finds what ``tomllib`` reports badly: keys and tables written
 twice (with both lines), and where an unclosed string or list was opened.
@@ -19,6 +21,7 @@ import re
 import tomllib
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -96,11 +99,20 @@ class Positions:
 
 @dataclass(frozen=True)
 class Document:
-    """A parsed ``events.toml``: its display name, its data and where keys stand."""
+    """A parsed ``events.toml``: its display name, its data and where keys stand.
+
+    The key positions are scanned from ``text`` only when first asked for (to put a
+    line on a problem): a valid file without warnings never pays for the scan.
+    """
 
     name: str
     data: dict[str, Any]
-    positions: Positions
+    text: str = field(repr=False)
+
+    @cached_property
+    def positions(self) -> Positions:
+        """Where each table, key and array item stands (scanned on first use)."""
+        return _Scanner(self.text).run().positions
 
 
 def read_document(path: Path, display_name: str | None = None) -> Document:
@@ -135,7 +147,7 @@ def read_document(path: Path, display_name: str | None = None) -> Document:
 
 
 def parse_document(raw: bytes, name: str) -> Document:
-    """Parse bytes as UTF-8 TOML and scan key positions; raise :class:`InvalidInputError`."""
+    """Parse bytes as UTF-8 TOML (key positions come later, if needed); raise on bad input."""
     if len(raw) > MAX_INPUT_BYTES:
         raise _fail(
             name,
@@ -148,20 +160,20 @@ def parse_document(raw: bytes, name: str) -> Document:
         raise _fail(
             name, what, 'start it with [calendar] and title = "…", then add [[events]] (see README)'
         )
-    scan = _Scanner(text).run()
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
+        scan = _Scanner(text).run()
         raise InvalidInputError(_syntax_problems(str(error), text, scan, name)) from None
     except RecursionError:
-        line = scan.too_deep or 1
+        line = _Scanner(text).run().too_deep or 1
         raise _fail(
             name,
             f"lists or tables are nested more than {MAX_NESTING} levels deep",
             "check the [ and { brackets on this line: each list needs one pair",
             line=line,
         ) from None
-    return Document(name, data, scan.positions)
+    return Document(name, data, text)
 
 
 def date_mistake(year: int, month: int, day: int | None = None) -> str | None:

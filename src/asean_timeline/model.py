@@ -234,12 +234,11 @@ class Query:
 
     def matches(self, event: Event) -> bool:
         """Whether ``event`` satisfies every criterion."""
-        tags, countries = set(event.tags), set(event.countries)
         return (
-            (not self.tags_any or bool(self.tags_any & tags))
-            and self.tags_all <= tags
-            and (not self.countries_any or bool(self.countries_any & countries))
-            and self.countries_all <= countries
+            (not self.tags_any or not self.tags_any.isdisjoint(event.tags))
+            and self.tags_all.issubset(event.tags)
+            and (not self.countries_any or not self.countries_any.isdisjoint(event.countries))
+            and self.countries_all.issubset(event.countries)
             and (not self.statuses or event.status in self.statuses)
             and (self.start is None or event.when.last_day >= self.start)
             and (self.end is None or event.when.first_day <= self.end)

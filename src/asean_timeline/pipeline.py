@@ -10,15 +10,19 @@ import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import FORMATS, exporter, ics, subscribe
+from asean_timeline.exporters import FORMATS
 from asean_timeline.load import read_document
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
-from asean_timeline.revisions import STATE_FILENAME, Revision, State, StateError
-from asean_timeline.selection import all_subcalendars, sub_timeline
 from asean_timeline.validate import Checked, validate
+
+if TYPE_CHECKING:
+    from asean_timeline.revisions import Revision, State
+
+# Revisions (orjson, hashlib), the exporters and selection are imported by the functions
+# that use them, so `validate` loads only what validation needs (start-up time).
 
 #: The files render may delete when they become obsolete (see :func:`obsolete_files`).
 SUBCALENDAR_PATH = re.compile(r"^calendars/(?:countries/[A-Z]{2}|tags/[a-z0-9-]+|[a-z0-9-]+)\.ics$")
@@ -43,6 +47,8 @@ def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[
 
 def read_state(path: Path) -> State:
     """What the previous render left (revisions, files), or nothing if ``path`` is absent."""
+    from asean_timeline.revisions import State, StateError, loads_state
+
     try:
         raw = path.read_bytes()
     except (FileNotFoundError, NotADirectoryError):
@@ -50,7 +56,7 @@ def read_state(path: Path) -> State:
     except OSError as error:
         raise _state_problem(path, error.strerror or str(error)) from None
     try:
-        return revisions_module.loads_state(raw)
+        return loads_state(raw)
     except StateError as error:
         raise _state_problem(path, f"not a revisions file ({error})") from None
 
@@ -82,6 +88,11 @@ def build_outputs(
     named query, country and tag under ``calendars/`` and the subscription page
     ``README.md``; and always ``revisions.json``, which lists them all.
     """
+    from asean_timeline import revisions as revisions_module
+    from asean_timeline.exporters import exporter, ics, subscribe
+    from asean_timeline.revisions import STATE_FILENAME
+    from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
+
     current = revisions_module.update(timeline, previous, revision_time)
     files: dict[str, bytes] = {}
     for name in formats:
@@ -94,8 +105,9 @@ def build_outputs(
     if subcalendars:
         blocks: dict[str, str] = {}  # each VEVENT is formatted once, whatever it is in
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
+        index = EventIndex(timeline)
         for calendar in all_subcalendars(timeline):
-            selected = sub_timeline(timeline, calendar)
+            selected = sub_timeline(timeline, calendar, index)
             path = f"{calendar.path}.ics"
             files[path] = ics.render(selected, current, path, blocks)
             listed.append(subscribe.Listed(path, calendar.title, len(selected.events)))

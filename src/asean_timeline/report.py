@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from asean_timeline.problems import Problem, Severity
@@ -28,6 +27,8 @@ def human(problem: Problem) -> str:
 
 def as_json(problem: Problem) -> str:
     """One JSON object on one line; the schema is documented in the README."""
+    import json  # only for --format json: kept off every start-up
+
     return json.dumps(
         {
             "severity": problem.severity.value,

@@ -4,20 +4,74 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from asean_timeline.model import CalendarInfo, Query, SubCalendar, Timeline
+from asean_timeline.model import CalendarInfo, Event, Query, SubCalendar, Timeline
 from asean_timeline.reference import countries
 
 
-def select(timeline: Timeline, query: Query, info: CalendarInfo | None = None) -> Timeline:
-    """The events of ``timeline`` that match ``query``, under ``info`` (default: the same)."""
-    events = tuple(event for event in timeline.events if query.matches(event))
+class EventIndex:
+    """The events of one timeline by tag and by country, to select with many queries.
+
+    A query that asks for any of some tags or countries is checked only against the
+    events that have one of them (in timeline order), not against every event.
+    """
+
+    def __init__(self, timeline: Timeline) -> None:
+        self.timeline = timeline
+        self.by_tag: dict[str, list[int]] = {}
+        self.by_country: dict[str, list[int]] = {}
+        for position, event in enumerate(timeline.events):
+            for values, index in ((event.tags, self.by_tag), (event.countries, self.by_country)):
+                for value in values:
+                    found = index.setdefault(value, [])
+                    if not found or found[-1] != position:
+                        found.append(position)
+
+    def events(self, query: Query) -> tuple[Event, ...]:
+        """The events that match ``query``, in timeline order."""
+        events = self.timeline.events
+        candidates: list[int] | None = None
+        for wanted, index in (
+            (query.tags_any, self.by_tag),
+            (query.countries_any, self.by_country),
+        ):
+            if not wanted:
+                continue
+            if len(wanted) == 1:
+                found = index.get(next(iter(wanted)), [])
+            else:
+                found = sorted({p for value in wanted for p in index.get(value, ())})
+            if candidates is not None:
+                keep = set(found)
+                found = [p for p in candidates if p in keep]
+            candidates = found
+        if candidates is None:
+            return tuple(event for event in events if query.matches(event))
+        return tuple(events[p] for p in candidates if query.matches(events[p]))
+
+
+def select(
+    timeline: Timeline,
+    query: Query,
+    info: CalendarInfo | None = None,
+    index: EventIndex | None = None,
+) -> Timeline:
+    """The events of ``timeline`` that match ``query``, under ``info`` (default: the same).
+
+    ``index`` (of the same timeline) saves work when selecting many times.
+    """
+    if index is not None and index.timeline is timeline:
+        events = index.events(query)
+    else:
+        events = tuple(event for event in timeline.events if query.matches(event))
     return Timeline(info or timeline.calendar, events)
 
 
-def sub_timeline(timeline: Timeline, calendar: SubCalendar) -> Timeline:
+def sub_timeline(
+    timeline: Timeline, calendar: SubCalendar, index: EventIndex | None = None
+) -> Timeline:
     """The sub-calendar as a timeline of its own, named and described for subscribers."""
     info = replace(timeline.calendar, title=calendar.title, description=calendar.description)
-    return select(timeline, calendar.query, info)
+    return select(timeline, calendar.query, info, index)
 
 
 def automatic_subcalendars(timeline: Timeline) -> list[SubCalendar]:

@@ -33,18 +33,34 @@ class Transition:
 
 
 def transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[Transition]:
-    """Every offset or abbreviation change from 1 Jan ``first_year`` to 31 Dec ``last_year``."""
+    """Every offset or abbreviation change from 1 Jan ``first_year`` to 31 Dec ``last_year``.
+
+    Found year by year (each year cached), so calendars whose spans overlap, such as
+    the sub-calendars, share the work. The days stepped through are the same as for
+    the whole span at once: every year starts at midnight UTC on 1 January.
+    """
     found: list[Transition] = []
-    start = datetime(first_year, 1, 1, tzinfo=UTC)
-    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    for year in range(first_year, last_year + 1):
+        found.extend(_year_transitions(zone, year))
+    return found
+
+
+@cache
+def _year_transitions(zone: ZoneInfo, year: int) -> tuple[Transition, ...]:
+    """The changes of one calendar year (UTC), found by stepping a day at a time."""
+    found: list[Transition] = []
+    start = datetime(year, 1, 1, tzinfo=UTC)
+    end = datetime(year + 1, 1, 1, tzinfo=UTC)
     step = timedelta(days=1)
     cursor = start
+    state = _state(zone, cursor)
     while cursor < end:
         following = min(cursor + step, end)
-        if _state(zone, cursor) != _state(zone, following):
+        next_state = _state(zone, following)
+        if state != next_state:
             found.append(_locate(zone, cursor, following))
-        cursor = following
-    return found
+        cursor, state = following, next_state
+    return tuple(found)
 
 
 def _state(zone: ZoneInfo, moment: datetime) -> tuple[timedelta | None, str | None]:

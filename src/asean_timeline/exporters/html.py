@@ -45,7 +45,7 @@ from asean_timeline.model import (
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
-from asean_timeline.selection import all_subcalendars, sub_timeline
+from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
 from asean_timeline.wording import (
     MONTHS,
     day_phrase,
@@ -394,8 +394,9 @@ def _subscribe(timeline: Timeline, path: str) -> Iterator[str]:
             f"<summary>Calendars of one country, topic or selection ({len(calendars)})</summary>"
             '<ul class="cals">'
         )
+        index = EventIndex(timeline)
         for calendar in calendars:
-            size = len(sub_timeline(timeline, calendar).events)
+            size = len(sub_timeline(timeline, calendar, index).events)
             file = f"{calendar.path}.ics"
             yield (
                 f'<li>{_text(calendar.title)} <span class="n">({size} event{"s" * (size != 1)})'
@@ -424,6 +425,7 @@ def _filters(timeline: Timeline, path: str) -> Iterator[str]:
     tags = sorted({tag for event in timeline.events for tag in event.tags})
     if not codes and not tags:
         return
+    index = EventIndex(timeline)  # the events of each country and tag, each event once
 
     # The sub-calendar of exactly one country or one tag, as render writes it.
     files = {c.query: f"{c.path}.ics" for c in reversed(all_subcalendars(timeline))}
@@ -454,10 +456,7 @@ def _filters(timeline: Timeline, path: str) -> Iterator[str]:
         yield f'<h3 id="Filter-{kind}">{heading}</h3>'
         yield '<ul class="buttons">'
         for value, label, query in values:
-            if kind == "country":
-                n = sum(value in event.countries for event in timeline.events)
-            else:
-                n = sum(value in event.tags for event in timeline.events)
+            n = len((index.by_country if kind == "country" else index.by_tag)[value])
             yield (
                 f'<li><button type="button" aria-pressed="false" data-kind="{kind}" '
                 f'data-value="{_text(value)}" data-label="{_text(label)}"'

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import unicodedata
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -41,6 +40,12 @@ if TYPE_CHECKING:
     from asean_timeline.validate.document import _Validator
 
 _CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
+#: The control characters (Unicode category Cc, a set fixed by Unicode's stability policy).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The same, without the tab and the line break that text over several lines may hold.
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+#: A space of any kind (as ``str.isspace``) or a control character, neither allowed in a URL.
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
 class _Getter:
@@ -157,10 +162,9 @@ class _Getter:
             }.get(key, "shorten it")
             self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
             return None
-        allowed = "\n\t" if multiline else ""
-        for position, char in enumerate(value, start=1):
-            if unicodedata.category(char) != "Cc" or char in allowed:
-                continue
+        found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
+        if found is not None:
+            char, position = found.group(), found.start() + 1
             name = _CONTROL_NAMES.get(char, "an invisible control character")
             if char == "\n":
                 hint = "write it on one line; line breaks belong in description only"
@@ -188,7 +192,7 @@ class _Getter:
                 "use a shorter link (e.g. without tracking parameters after ?)",
             )
             return None
-        if any(char.isspace() or unicodedata.category(char) == "Cc" for char in text):
+        if _SPACE_OR_CONTROL.search(text):
             self.fail(
                 key,
                 f"{key} {_shown(text)} contains a space or an invisible character",

@@ -296,3 +296,20 @@ def test_shipped_timeline_is_valid_without_warnings(tmp_path: Path) -> None:
 
     checked = validate(parse_document(SHIPPED.read_bytes(), "events.toml"))
     assert checked.problems == ()
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069"])
+def test_bidirectional_overrides_are_refused(char: str) -> None:
+    """A right-to-left override in a title never reaches an output: it is an error."""
+    found = messages(f'date = 2023-12-17\nlocation = "abc{char}def"')
+    assert any(
+        f"field 'location': location contains a bidirectional control character "
+        f"(U+{ord(char):04X}) at character 4" in m
+        for m in found
+    ), found
+
+
+def test_right_to_left_text_is_welcome() -> None:
+    """Arabic and Hebrew text (with ordinary marks) validates."""
+    checked = check('date = 2023-12-17\nlocation = "القاهرة \u200f שלום"')
+    assert checked.timeline is not None

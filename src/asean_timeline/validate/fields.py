@@ -45,7 +45,11 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 #: The same, without the tab and the line break that text over several lines may hold.
 _CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 #: A space of any kind (as ``str.isspace``) or a control character, neither allowed in a URL.
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# Bidirectional embeddings, overrides and isolates reorder how the text around
+# them displays (a title could show words in a misleading order), so no
+# output may carry them. Plain right-to-left text needs none of them.
+_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
 
 
 class _Getter:
@@ -176,6 +180,16 @@ class _Getter:
                 key,
                 f"{key} contains {name} (U+{ord(char):04X}) at character {position}",
                 hint,
+            )
+            return None
+        bidi = _BIDI_CONTROL.search(value)
+        if bidi is not None:
+            self.fail(
+                key,
+                f"{key} contains a bidirectional control character (U+{ord(bidi.group()):04X}) "
+                f"at character {bidi.start() + 1}, which can make the text display in a "
+                "misleading order",
+                "delete it; Arabic or Hebrew text displays correctly without it",
             )
             return None
         return value

@@ -90,6 +90,27 @@ _file_argument = click.argument(
     default=DEFAULT_FILE,
     required=False,
 )
+
+
+def _out_option(help_text: str) -> Callable[[_F], _F]:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path, file_okay=False),
+        default=DEFAULT_OUT,
+        show_default=True,
+        help=help_text,
+    )
+
+
+_output_option = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
+    default=Path("-"),
+    show_default=True,
+    help="File to write, or - for standard output.",
+)
 _strict_option = click.option(
     "--strict", is_flag=True, help="Treat warnings (e.g. an event without a source) as errors."
 )
@@ -142,14 +163,7 @@ def validate(file: Path, strict: bool) -> None:
 
 @cli.command()
 @_file_argument
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder to write the outputs to.",
-)
+@_out_option("Folder to write the outputs to.")
 @click.option(
     "--check",
     is_flag=True,
@@ -228,14 +242,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
     help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
 )
 @_file_argument
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    default=Path("-"),
-    show_default=True,
-    help="File to write, or - for standard output.",
-)
+@_output_option
 @click.option(
     "--revisions",
     "revisions_path",
@@ -323,14 +330,7 @@ def export(
 
 @cli.command()
 @_file_argument
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default=DEFAULT_OUT,
-    show_default=True,
-    help="Folder to render into and serve.",
-)
+@_out_option("Folder to render into and serve.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve(file: Path, out_dir: Path, port: int) -> None:
     """Render FILE, serve the output folder on 127.0.0.1, re-render on every save.
@@ -389,14 +389,7 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
 
 
 @cli.command()
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, dir_okay=False, allow_dash=True),
-    default=Path("-"),
-    show_default=True,
-    help="File to write, or - for standard output.",
-)
+@_output_option
 def schema(output: Path) -> None:
     """Print the JSON Schema of events.toml, for editor completion and checks.
 

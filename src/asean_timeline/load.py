@@ -25,6 +25,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from asean_timeline.model import month_name
 from asean_timeline.problems import InvalidInputError, Problem
 
 #: Inputs larger than this are refused before parsing (see README, "Limits").
@@ -41,20 +42,6 @@ _SCALAR = re.compile(r"[A-Za-z0-9_.:+-]+")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:")
 _DATE_LIKE = re.compile(r"(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[T ]([0-9:.]*))?")
 _VALID_ESCAPE = set('btnfr"\\uU')
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _SYNTAX_HINT = (
     'text goes in double quotes ("…"), dates are written 2023-12-17, lists [ …, … ]; '
     "see https://toml.io"
@@ -191,7 +178,7 @@ def date_mistake(year: int, month: int, day: int | None = None) -> str | None:
     if day > days:
         if month == 2 and day == 29:
             return f"{year} is not a leap year, so February has 28 days"
-        return f"{_MONTHS[month - 1]} {year} has {days} days"
+        return f"{month_name(month)} {year} has {days} days"
     return None
 
 

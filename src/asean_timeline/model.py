@@ -12,6 +12,27 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
+#: English month names, as every output writes them.
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def month_name(month: int) -> str:
+    """``April`` for 4."""
+    return MONTHS[month - 1]
+
 
 class Precision(StrEnum):
     """How precisely an event's date is known."""

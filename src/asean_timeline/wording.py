@@ -5,26 +5,18 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from asean_timeline.model import Day, DayInWindow, DayRange, Event, Month, Status, Timed, When, Year
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
+from asean_timeline.model import (
+    Day,
+    DayInWindow,
+    DayRange,
+    Event,
+    Month,
+    Status,
+    Timed,
+    When,
+    Year,
+    month_name,
 )
-
-
-def month_name(month: int) -> str:
-    return MONTHS[month - 1]
 
 
 def day_phrase(day: date) -> str:

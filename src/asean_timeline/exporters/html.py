@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from asean_timeline.exporters import ics, jsonfeed, markdown
 from asean_timeline.exporters.subscribe import webcal
 from asean_timeline.model import (
+    MONTHS,
     Day,
     DayInWindow,
     DayRange,
@@ -41,19 +42,13 @@ from asean_timeline.model import (
     Timeline,
     When,
     Year,
+    month_name,
 )
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
 from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
-from asean_timeline.wording import (
-    MONTHS,
-    day_phrase,
-    month_name,
-    paragraphs,
-    time_phrase,
-    zone_label,
-)
+from asean_timeline.wording import day_phrase, paragraphs, time_phrase, zone_label
 
 FILENAME = "index.html"
 MEDIA_TYPE = "text/html; charset=utf-8"

@@ -12,11 +12,11 @@ from datetime import date, datetime
 from itertools import groupby
 
 from asean_timeline.exporters import mermaid
-from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year
+from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year, month_name
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
-from asean_timeline.wording import day_phrase, month_name, paragraphs, time_phrase, when_phrase
+from asean_timeline.wording import day_phrase, paragraphs, time_phrase, when_phrase
 
 FILENAME = "timeline.md"
 MEDIA_TYPE = "text/markdown; charset=utf-8"

@@ -90,3 +90,50 @@ def test_pre_commit_hooks_run_real_commands() -> None:
     assert "entry: asean-timeline validate\n" in text
     assert "entry: asean-timeline render --check\n" in text
     assert text.count("pass_filenames: false") == 2
+
+
+INVALID = ROOT / "tests" / "data" / "invalid"
+
+
+def _corpus_documents() -> list[Path]:
+    paths = []
+    for path in sorted(INVALID.glob("*.toml")):
+        if path.name == "cases.toml":
+            continue
+        try:
+            tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError):
+            continue  # syntax errors never reach a schema
+        paths.append(path)
+    return paths
+
+
+@pytest.mark.parametrize("path", _corpus_documents(), ids=lambda p: p.stem)
+def test_schema_never_flags_what_the_validator_accepts(path: Path) -> None:
+    """On the bad-input corpus, a schema error always comes with a validator error.
+
+    The schema may miss problems that need reasoning (impossible dates, DST
+    gaps, duplicate ids), but it must never show an editor error for a file
+    that validates.
+    """
+    from asean_timeline.load import parse_document
+    from asean_timeline.problems import InvalidInputError
+    from asean_timeline.validate import validate as run_validator
+
+    data = _as_json(tomllib.loads(path.read_text(encoding="utf-8")))
+    schema_errors = list(_validator().iter_errors(data))
+    try:
+        validator_errors = bool(run_validator(parse_document(path.read_bytes(), path.name)).errors)
+    except InvalidInputError:
+        validator_errors = True  # refused while reading (an empty file, a stray CR)
+    if schema_errors:
+        assert validator_errors, [e.message for e in schema_errors]
+
+
+def test_corpus_is_mostly_caught_by_the_schema_too() -> None:
+    """Most corpus mistakes are visible to an editor as well (guards against a lax schema)."""
+    caught = sum(
+        bool(list(_validator().iter_errors(_as_json(tomllib.loads(p.read_text(encoding="utf-8"))))))
+        for p in _corpus_documents()
+    )
+    assert caught >= len(_corpus_documents()) // 2

@@ -16,9 +16,12 @@ from pathlib import Path
 
 import pytest
 
+from asean_timeline.exporters.html import embed_js
 from tests.conftest import FULL, SHIPPED, render_files
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+#: Copied verbatim from the package, so compared with its source, not stored again.
+ASSET = "embed.js"
 EXAMPLES = {"shipped": SHIPPED, "full": FULL}
 
 
@@ -34,6 +37,7 @@ def _golden_files(folder: Path) -> dict[str, bytes]:
 def test_outputs_match_golden_files(example: str) -> None:
     """Every rendered file equals its reviewed golden file, and none is missing or extra."""
     actual = render_files(EXAMPLES[example])
+    assert actual.pop(ASSET) == embed_js()
     folder = GOLDEN / example
     if os.environ.get("UPDATE_GOLDEN"):
         shutil.rmtree(folder, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Writes are atomic: a render killed at any moment leaves only whole files."""
+"""Writes are atomic: a render killed at any moment leaves the old or the new dist/, whole."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from asean_timeline.write import OutputError, write_files
+from asean_timeline.write import OutputError, publish_tree, write_files
 
 
 def _timeline(events: int, title: str) -> str:
@@ -36,12 +36,16 @@ def _render(source: Path, out: Path) -> subprocess.Popen[bytes]:
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in folder.iterdir() if not p.name.startswith(".")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in folder.rglob("*")
+        if p.is_file() and not p.name.startswith(".")
+    }
 
 
-@pytest.mark.parametrize("delay", [0.3, 0.6, 0.9, 1.2, 1.5])
-def test_killed_render_leaves_old_or_new_files(tmp_path: Path, delay: float) -> None:
-    """SIGKILL mid-render: each file is entirely the old or entirely the new version."""
+@pytest.mark.parametrize("fraction", [0.6, 0.8, 0.9, 0.95, 0.98, 1.0])
+def test_killed_render_leaves_old_or_new_files(tmp_path: Path, fraction: float) -> None:
+    """SIGKILL mid-render: the folder is entirely the old or entirely the new version."""
     source = tmp_path / "events.toml"
     source.write_text(_timeline(4000, "Old"), encoding="utf-8")
     out = tmp_path / "dist"
@@ -53,19 +57,18 @@ def test_killed_render_leaves_old_or_new_files(tmp_path: Path, delay: float) -> 
     expected_new = tmp_path / "expected"
     (expected_new).mkdir()
     (expected_new / "revisions.json").write_bytes(old["revisions.json"])
+    started = time.monotonic()
     assert _render(source, expected_new).wait() == 0
+    duration = time.monotonic() - started  # the same work the killed render does
     new = _snapshot(expected_new)
 
     process = _render(source, out)
-    time.sleep(delay)
+    time.sleep(duration * fraction)  # late fractions land while files are being written
     process.send_signal(signal.SIGKILL)
     process.wait()
     after = _snapshot(out)
-    assert (out / "notes.txt").read_text() == "mine"
-    for name, content in after.items():
-        if name == "notes.txt":
-            continue
-        assert content in (old[name], new[name]), f"{name} is neither the old nor the new file"
+    assert after.pop("notes.txt") == b"mine"
+    assert after in (old, new), "the folder mixes old and new files"
 
 
 def test_failed_write_leaves_no_temporary_files(tmp_path: Path) -> None:
@@ -76,3 +79,35 @@ def test_failed_write_leaves_no_temporary_files(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write"):
         write_files(out, {"a.txt": b"a", "b.txt": b"b"})
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+
+
+def test_publish_swaps_the_whole_folder_and_keeps_foreign_files(tmp_path: Path) -> None:
+    """The new folder replaces the old in one exchange; files render did not write stay."""
+    out = tmp_path / "dist"
+    (out / "calendars" / "tags").mkdir(parents=True)
+    (out / "events.ics").write_bytes(b"old")
+    (out / "calendars" / "tags" / "gone.ics").write_bytes(b"obsolete")
+    (out / "calendars" / "mine.txt").write_bytes(b"keep me")
+    before = out.stat().st_ino
+    written, removed = publish_tree(
+        out, {"events.ics": b"new", "calendars/tags/osa.ics": b"osa"}, ["calendars/tags/gone.ics"]
+    )
+    assert out.stat().st_ino != before  # a different folder now stands at dist/
+    assert sorted(written) == ["calendars/tags/osa.ics", "events.ics"]
+    assert removed == ["calendars/tags/gone.ics"]
+    assert _snapshot(out) == {
+        "events.ics": b"new",
+        "calendars/tags/osa.ics": b"osa",
+        "calendars/mine.txt": b"keep me",
+    }
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]  # no staging folder left
+
+
+def test_publish_with_nothing_changed_touches_nothing(tmp_path: Path) -> None:
+    """An up-to-date folder is left as it is, same inode and all."""
+    out = tmp_path / "dist"
+    out.mkdir()
+    (out / "a.txt").write_bytes(b"a")
+    before = out.stat().st_ino
+    assert publish_tree(out, {"a.txt": b"a"}, []) == ([], [])
+    assert out.stat().st_ino == before

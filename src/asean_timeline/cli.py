@@ -195,7 +195,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
       asean-timeline render --check    # in CI: is dist/ up to date?
     """
     from asean_timeline.pipeline import build_outputs, load_timeline, obsolete_files, read_state
-    from asean_timeline.write import remove_files, stale_files, write_files
+    from asean_timeline.write import publish_tree, stale_files
 
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
@@ -223,8 +223,7 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
             sys.exit(1)
         click.echo(f"{out_dir}/ is up to date ({len(files)} files)", err=True)
         return
-    changed = write_files(out_dir, files)
-    removed = remove_files(out_dir, obsolete)
+    changed, removed = publish_tree(out_dir, files, obsolete)
     summary = f"{len(timeline.events)} events; {len(files)} files, {len(changed)} written"
     if removed:
         summary += f", {len(removed)} obsolete removed"
@@ -346,7 +345,7 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
 
     from asean_timeline import serve as preview_server
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
-    from asean_timeline.write import write_files
+    from asean_timeline.write import publish_tree
 
     preview = preview_server.Preview()
 
@@ -355,7 +354,7 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
             timeline, _ = load_timeline(file)
             state = read_state(out_dir / STATE_FILENAME)
             files = build_outputs(timeline, state.revisions, _revision_time(file))
-            changed = write_files(out_dir, files)
+            changed, _ = publish_tree(out_dir, files, [])
         except InvalidInputError as error:
             preview.set_problems([report.human(problem) for problem in error.problems])
             _print_problems(error.problems, "human")

@@ -14,13 +14,15 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
-from asean_timeline import __version__, report
+from asean_timeline import __version__
 from asean_timeline.exporters import FORMATS
-from asean_timeline.problems import InvalidInputError, OutputError, Problem, Severity
+
+if TYPE_CHECKING:
+    from asean_timeline.problems import Problem
 
 # The commands import the library inside their bodies: `--help`, and each
 # command, load only what they use (start-up time is the everyday cost).
@@ -29,6 +31,7 @@ DEFAULT_FILE = Path("events.toml")
 DEFAULT_OUT = Path("dist")
 STATE_FILENAME = "revisions.json"  # asean_timeline.revisions.STATE_FILENAME (a test checks)
 STATUSES = ("confirmed", "tentative", "cancelled")  # model.Status values (a test checks)
+PROBLEM_FORMATS = ("human", "json", "github")  # report.FORMATS (a test checks)
 _FORMAT_KEY = "asean_timeline.problem_format"
 
 
@@ -38,16 +41,26 @@ class _Cli(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except InvalidInputError as error:
-            _print_problems(error.problems, ctx.meta.get(_FORMAT_KEY, "human"))
-            ctx.exit(1)
-        except OutputError as error:
-            click.secho(f"error: {error}", err=True, fg="red")
-            click.echo("  fix: check the --out folder exists and is writable", err=True)
-            ctx.exit(1)
+        except (click.ClickException, click.exceptions.Exit):
+            raise
+        except Exception as error:
+            # Imported here: a command that raised one has loaded them already.
+            from asean_timeline.problems import InvalidInputError, OutputError
+
+            if isinstance(error, InvalidInputError):
+                _print_problems(error.problems, ctx.meta.get(_FORMAT_KEY, "human"))
+                ctx.exit(1)
+            if isinstance(error, OutputError):
+                click.secho(f"error: {error}", err=True, fg="red")
+                click.echo("  fix: check the --out folder exists and is writable", err=True)
+                ctx.exit(1)
+            raise
 
 
 def _print_problems(problems: Sequence[Problem], style: str) -> None:
+    from asean_timeline import report
+    from asean_timeline.problems import Severity
+
     if style == "json":
         for problem in problems:
             click.echo(report.as_json(problem))
@@ -74,7 +87,7 @@ def _problem_format_option(name: str) -> Callable[[_F], _F]:
     return click.option(
         name,
         "problem_format",
-        type=click.Choice(report.FORMATS),
+        type=click.Choice(PROBLEM_FORMATS),
         default="human",
         show_default=True,
         expose_value=False,
@@ -343,8 +356,10 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
     """
     import threading
 
+    from asean_timeline import report
     from asean_timeline import serve as preview_server
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.problems import InvalidInputError, OutputError
     from asean_timeline.write import publish_tree
 
     preview = preview_server.Preview()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,15 +30,6 @@ sources = [{ publisher = "Kyodo News" }]
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A working directory holding a copy of the shipped events.toml."""
-    shutil.copy(SHIPPED, tmp_path / "events.toml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
-    return tmp_path
 
 
 def _commands() -> list[tuple[str, click.Command]]:

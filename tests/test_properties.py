@@ -16,7 +16,7 @@ from asean_timeline.exporters.ics import uid
 from asean_timeline.load import parse_document
 from asean_timeline.pipeline import build_outputs
 from asean_timeline.problems import InvalidInputError
-from asean_timeline.validate import validate
+from asean_timeline.validate import EVENT_KEYS, validate
 from tests.conftest import DATA
 
 FIXED = datetime(2024, 1, 1, tzinfo=UTC)
@@ -33,28 +33,7 @@ scalars = st.one_of(
     st.booleans(),
     st.sampled_from(["2023", "2023-04", "2023-02-30", "Asia/Tokyo", "Europe/Berlin", "JP", "x y"]),
 )
-keys = st.sampled_from(
-    [
-        "id",
-        "title",
-        "date",
-        "start",
-        "end",
-        "duration",
-        "between",
-        "timezone",
-        "rrule",
-        "exdates",
-        "location",
-        "countries",
-        "tags",
-        "description",
-        "status",
-        "sources",
-        "url",
-        "bogus",
-    ]
-)
+keys = st.sampled_from([*EVENT_KEYS, "bogus"])
 values = st.one_of(
     scalars, st.lists(scalars, max_size=3), st.dictionaries(keys, scalars, max_size=3)
 )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -72,14 +71,6 @@ def test_subscription_page_lists_every_calendar_with_webcal_links() -> None:
     for client in ("Google Calendar", "Apple Calendar", "Outlook", "Thunderbird"):
         assert f"## {client}" in page
     assert "every 12 hours" in page
-
-
-@pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copy(SHIPPED, tmp_path / "events.toml")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1704067200")
-    return tmp_path
 
 
 def test_obsolete_subcalendar_is_removed_but_foreign_files_stay(project: Path) -> None:

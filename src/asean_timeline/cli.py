@@ -31,6 +31,8 @@ DEFAULT_FILE = Path("events.toml")
 DEFAULT_OUT = Path("dist")
 STATE_FILENAME = "revisions.json"  # asean_timeline.revisions.STATE_FILENAME (a test checks)
 STATUSES = ("confirmed", "tentative", "cancelled")  # model.Status values (a test checks)
+#: Below this many events, forking worker processes costs more than it saves.
+PARALLEL_FROM_EVENTS = 1_000
 PROBLEM_FORMATS = ("human", "json", "github")  # report.FORMATS (a test checks)
 _FORMAT_KEY = "asean_timeline.problem_format"
 
@@ -188,9 +190,19 @@ def validate(file: Path, strict: bool) -> None:
     show_default=True,
     help="Also write calendars/ (one per named query, country and tag) and README.md.",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes that make the outputs [default: one per usable CPU for timelines of "
+    f"{PARALLEL_FROM_EVENTS:,} events or more, else 1].",
+)
 @_strict_option
 @_problem_format_option("--format")
-def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: bool) -> None:
+def render(
+    file: Path, out_dir: Path, check: bool, subcalendars: bool, jobs: int | None, strict: bool
+) -> None:
     """Render FILE (default: ./events.toml) into the --out folder.
 
     Writes events.ics, timeline.md, feed.json, index.html (with the embeddable
@@ -207,26 +219,36 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
       asean-timeline render events.toml --out public
       asean-timeline render --check    # in CI: is dist/ up to date?
     """
-    from asean_timeline.pipeline import build_outputs, load_timeline, obsolete_files, read_state
-    from asean_timeline.write import publish_tree, stale_files
+    from asean_timeline import workers
+    from asean_timeline.pipeline import load_timeline, obsolete_files, plan_outputs, read_state
+    from asean_timeline.write import find_stale, publish
 
     timeline, warnings = load_timeline(file, strict=strict)
     _print_problems(warnings, click.get_current_context().meta.get(_FORMAT_KEY, "human"))
     state = read_state(out_dir / STATE_FILENAME)
+    if jobs is None:
+        jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
     # Building makes many short-lived objects and no garbage cycles worth collecting: the
-    # collector is paused, and what exists now (the timeline) is kept out of its walks.
+    # collector is paused, and what exists now (the timeline) is kept out of its walks,
+    # which also keeps its pages shared with worker processes (see workers).
     gc.freeze()
     gc.disable()
     try:
-        files = build_outputs(
+        groups = plan_outputs(
             timeline, state.revisions, _revision_time(file), subcalendars=subcalendars
         )
+        files = sorted(path for group in groups for path in group.paths)
+        producers = [group.make for group in groups]
+        costs = [group.cost for group in groups]
+        obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
+        if check:
+            stale = find_stale(out_dir, producers, costs=costs, processes=jobs)
+        else:
+            changed, removed = publish(out_dir, producers, obsolete, costs=costs, processes=jobs)
     finally:
         gc.enable()
         gc.unfreeze()
-    obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
     if check:
-        stale = stale_files(out_dir, files)
         for name in stale:
             click.echo(f"{out_dir / name} differs from what render would write", err=True)
         for name in obsolete:
@@ -236,7 +258,6 @@ def render(file: Path, out_dir: Path, check: bool, subcalendars: bool, strict: b
             sys.exit(1)
         click.echo(f"{out_dir}/ is up to date ({len(files)} files)", err=True)
         return
-    changed, removed = publish_tree(out_dir, files, obsolete)
     summary = f"{len(timeline.events)} events; {len(files)} files, {len(changed)} written"
     if removed:
         summary += f", {len(removed)} obsolete removed"

@@ -8,7 +8,8 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 from asean_timeline.problems import OutputError
@@ -16,16 +17,7 @@ from asean_timeline.problems import OutputError
 
 def stale_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     """Names of the files in ``files`` whose content on disk differs (or is missing)."""
-    stale = []
-    for name, content in files.items():
-        path = out_dir / name
-        try:
-            if path.read_bytes() == content:
-                continue
-        except OSError:
-            pass
-        stale.append(name)
-    return stale
+    return [name for name, content in files.items() if not _on_disk(out_dir / name, content)]
 
 
 def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
@@ -81,54 +73,117 @@ def remove_files(out_dir: Path, names: list[str]) -> list[str]:
 _STAGING_SUFFIX = ".asean-timeline-staging"
 
 
+#: Makes output files one at a time: (path in the output folder, bytes) pairs.
+Producer = Callable[[], Iterable[tuple[str, bytes]]]
+
+
 def publish_tree(
     out_dir: Path, files: Mapping[str, bytes], obsolete: list[str]
+) -> tuple[list[str], list[str]]:
+    """:func:`publish` for files already in memory."""
+    return publish(out_dir, [lambda: files.items()], obsolete)
+
+
+def publish(
+    out_dir: Path,
+    producers: Sequence[Producer],
+    obsolete: list[str],
+    *,
+    costs: Sequence[float] | None = None,
+    processes: int = 1,
 ) -> tuple[list[str], list[str]]:
     """Bring ``out_dir`` to its new state all at once; return (written, removed) names.
 
     The new state is built in a staging folder beside ``out_dir``: every file
     already there is hard-linked in (so files render did not create stay, with
-    their content), changed files are written, obsolete ones left out. Then
-    the two folders are exchanged in one atomic step (Linux ``renameat2``), so
-    a reader or a crash sees the whole old folder or the whole new one. Where
-    the exchange is not available, each file is renamed into place instead
-    (each file is then whole, but the set may mix old and new after a crash).
+    their content), then each produced file that differs from the one on disk
+    is written there as soon as it is made (so no more than one output need be
+    in memory), obsolete ones are left out. With ``processes`` > 1 the
+    producers run in that many processes (see :mod:`workers`; ``costs`` share
+    them out). Then the two folders are exchanged in one atomic step (Linux
+    ``renameat2``), so a reader or a crash sees the whole old folder or the
+    whole new one. Where the exchange is not available, each written file is
+    renamed into place instead (each file is then whole, but the set may mix
+    old and new after a crash). Nothing is written when nothing changed.
     """
-    changed = stale_files(out_dir, files)
+    from asean_timeline import workers
+
     removed = [name for name in obsolete if (out_dir / name).is_file()]
-    if not changed and not removed:
-        return [], []
-    if not out_dir.is_dir():
-        return write_files(out_dir, files), []
-    _remove_leftover_staging(out_dir)
     try:
-        staging = Path(
-            tempfile.mkdtemp(prefix=f".{out_dir.name}.", suffix=_STAGING_SUFFIX, dir=out_dir.parent)
-        )
-    except OSError:
-        return write_files(out_dir, files), remove_files(out_dir, removed)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        _remove_leftover_staging(out_dir)
+        beside = True
+        try:
+            staging = _staging_folder(out_dir.parent, out_dir.name)
+        except OSError:  # a folder we may write in but not beside: replace file by file
+            staging, beside = _staging_folder(out_dir, ""), False
+    except OSError as error:
+        raise OutputError(f"cannot write {error.filename or out_dir}: {error.strerror}") from None
     try:
-        _mirror(out_dir, staging, skip=set(removed))
-        for name in changed:
-            target = staging / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.unlink(missing_ok=True)  # a link to the old file: never write through it
-            with target.open("wb") as stream:
-                stream.write(files[name])
-                stream.flush()
-                os.fsync(stream.fileno())
-            target.chmod(0o644)
+        if beside:
+            _mirror(out_dir, staging, skip=set(removed))
+        stagers = [partial(_stage, producer, out_dir, staging) for producer in producers]
+        shares = workers.run(stagers, costs or [1.0] * len(stagers), processes)
+        changed = [name for names in shares for name in names]
+        if not changed and not removed:
+            shutil.rmtree(staging, ignore_errors=True)
+            return [], []
         staging.chmod(out_dir.stat().st_mode & 0o7777)
-        exchanged = _exchange(staging, out_dir)
+        if not (beside and _exchange(staging, out_dir)):
+            for name in changed:
+                (out_dir / name).parent.mkdir(parents=True, exist_ok=True)
+                (staging / name).replace(out_dir / name)
+            removed = remove_files(out_dir, removed)
     except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        where = error.filename or out_dir
-        raise OutputError(f"cannot write {where}: {error.strerror}") from None
-    if not exchanged:
-        shutil.rmtree(staging, ignore_errors=True)
-        return write_files(out_dir, files), remove_files(out_dir, removed)
+        raise OutputError(f"cannot write {error.filename or out_dir}: {error.strerror}") from None
     shutil.rmtree(staging, ignore_errors=True)  # now the old folder
     return changed, removed
+
+
+def find_stale(
+    out_dir: Path,
+    producers: Sequence[Producer],
+    *,
+    costs: Sequence[float] | None = None,
+    processes: int = 1,
+) -> list[str]:
+    """Names of the produced files whose content on disk differs (or is missing); no writes."""
+    from asean_timeline import workers
+
+    checkers = [partial(_stale, producer, out_dir) for producer in producers]
+    shares = workers.run(checkers, costs or [1.0] * len(checkers), processes)
+    return [name for names in shares for name in names]
+
+
+def _stale(producer: Producer, out_dir: Path) -> list[str]:
+    return [name for name, content in producer() if not _on_disk(out_dir / name, content)]
+
+
+def _stage(producer: Producer, out_dir: Path, staging: Path) -> list[str]:
+    """Write each produced file that differs from ``out_dir``'s into ``staging``."""
+    written = []
+    for name, content in producer():
+        if _on_disk(out_dir / name, content):
+            continue
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.unlink(missing_ok=True)  # a link to the old file: never write through it
+        with target.open("wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        target.chmod(0o644)
+        written.append(name)
+    return written
+
+
+def _on_disk(path: Path, content: bytes) -> bool:
+    """Whether ``path`` holds exactly ``content`` (its size is checked before reading it)."""
+    try:
+        return path.stat().st_size == len(content) and path.read_bytes() == content
+    except OSError:
+        return False
 
 
 def _mirror(source: Path, target: Path, skip: set[str]) -> None:
@@ -173,7 +228,12 @@ def _exchange(first: Path, second: Path) -> bool:
     raise OSError(error, os.strerror(error), str(second))
 
 
+def _staging_folder(parent: Path, name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=_STAGING_SUFFIX, dir=parent))
+
+
 def _remove_leftover_staging(out_dir: Path) -> None:
     """Staging folders of a render that was killed are removed by the next one."""
-    for leftover in out_dir.parent.glob(f".{out_dir.name}.*{_STAGING_SUFFIX}"):
-        shutil.rmtree(leftover, ignore_errors=True)
+    for pattern, parent in ((f".{out_dir.name}.*", out_dir.parent), (".*", out_dir)):
+        for leftover in parent.glob(pattern + _STAGING_SUFFIX):
+            shutil.rmtree(leftover, ignore_errors=True)

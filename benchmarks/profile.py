@@ -78,7 +78,7 @@ def phases(path: Path, subcalendars: bool) -> list[tuple[str, float]]:
             lambda output=output: output.render(timeline, current, output.filename),
         )
     if subcalendars:
-        blocks: dict[str, str] = {}
+        blocks: dict[str, bytes] = {}
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
         chosen = timed("sub-calendars: list", lambda: all_subcalendars(timeline))
         start = time.perf_counter()

@@ -190,7 +190,7 @@ def _calendar_group(
     def make() -> Iterator[tuple[str, bytes]]:
         from asean_timeline.selection import EventIndex, sub_timeline
 
-        blocks: dict[str, str] = {}  # each VEVENT is formatted once, whatever it is in
+        blocks: dict[str, bytes] = {}  # each VEVENT is formatted once, whatever it is in
         if main:
             yield ics.FILENAME, ics.render(timeline, current, ics.FILENAME, blocks)
         if not subcalendars:

@@ -648,6 +648,16 @@ def _months(first: date, last: date) -> list[tuple[int, int]]:
     return found
 
 
+_MONTH_SCALE = (
+    '<div class="scale months">' + "".join(f"<span>{name[:3]}</span>" for name in MONTHS) + "</div>"
+)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    following = date(year + month // 12, month % 12 + 1, 1)
+    return (following - timedelta(days=1)).day
+
+
 def _axis(when: When) -> str:
     """The date drawn on the months of its year and, for days, the days of its month(s).
 
@@ -669,25 +679,25 @@ def _axis(when: When) -> str:
         else:
             state = covered if (first.year, month) in months else ""
         cells.append(f'<i class="{state}"></i>' if state else "<i></i>")
-    labels = "".join(f"<span>{name[:3]}</span>" for name in MONTHS)
     parts = [
         '<div class="axis" aria-hidden="true">',
         f'<div class="strip">{"".join(cells)}</div>',
-        f'<div class="scale months">{labels}</div>',
+        _MONTH_SCALE,
     ]
     if day_strip:
         days = []
-        for index, (year, month) in enumerate(months):
-            day = date(year, month, 1)
-            while day.month == month:
-                classes = [mark] if first <= day <= last else []
-                if index and day.day == 1:
-                    classes.append("first")
-                days.append(f'<i class="{" ".join(classes)}"></i>' if classes else "<i></i>")
-                day += timedelta(days=1)
         scale = []
-        for year, month in months:
-            size = (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+        for index, (year, month) in enumerate(months):
+            size = _days_in_month(year, month)
+            # The marked days of this month: all of them, except in the first and last month.
+            low = first.day if index == 0 else 1
+            high = last.day if index == len(months) - 1 else size
+            classes = ([mark] if low == 1 else []) + (["first"] if index else [])
+            days.append(f'<i class="{" ".join(classes)}"></i>' if classes else "<i></i>")
+            # Days 2 to size: unmarked before low, marked from low to high, unmarked after.
+            days.append("<i></i>" * max(0, low - 2))
+            days.append(f'<i class="{mark}"></i>' * max(0, high - max(low, 2) + 1))
+            days.append("<i></i>" * (size - max(high, 1)))
             scale.append(
                 f'<span class="d{size}"><span>1</span>'
                 f"<span>{month_name(month)} {year}</span><span>{size}</span></span>"

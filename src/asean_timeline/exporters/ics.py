@@ -31,24 +31,25 @@ def render(
     timeline: Timeline,
     revisions: Revisions,
     path: str = FILENAME,
-    blocks: dict[str, str] | None = None,
+    blocks: dict[str, bytes] | None = None,
 ) -> bytes:
     """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends).
 
-    ``blocks`` caches each event's VEVENT text by id, for callers that render
+    ``blocks`` caches each event's encoded VEVENT by id, for callers that render
     the same events into several calendars (the text does not depend on which).
     """
     cache = {} if blocks is None else blocks
     info = timeline.calendar
-    parts = [_lines_text(_header_lines(timeline, path))]
+    parts = [_lines_text(_header_lines(timeline, path)).encode()]
     for event in timeline.events:
         block = cache.get(event.id)
         if block is None:
-            block = _lines_text(_event_lines(event, revisions[event.id], info.uid_domain))
+            lines = _event_lines(event, revisions[event.id], info.uid_domain)
+            block = _lines_text(lines).encode()
             cache[event.id] = block
         parts.append(block)
-    parts.append(_lines_text([("END", (), "VCALENDAR")]))
-    return "".join(parts).encode()
+    parts.append(b"END:VCALENDAR\r\n")
+    return b"".join(parts)
 
 
 def _lines_text(lines: Iterable[Line]) -> str:

@@ -7,11 +7,14 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
+import orjson
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ical.calendar_stream import IcsCalendarStream
 from jsonschema import Draft202012Validator, FormatChecker
 
+from asean_timeline import revisions
+from asean_timeline.exporters import jsonfeed
 from asean_timeline.exporters.ics import uid
 from asean_timeline.load import parse_document
 from asean_timeline.pipeline import build_outputs
@@ -88,6 +91,11 @@ def test_any_document_validates_or_reports_problems(tables: list[dict[str, objec
     assert sorted(e.uid or "" for e in ical_events) == uids
     feed = json.loads(files["feed.json"])
     assert len(feed["items"]) == len(checked.timeline.events)
+    # The feed is written item by item: the same bytes as serialising it whole.
+    whole = jsonfeed.feed(checked.timeline, revisions.update(checked.timeline, {}, FIXED))
+    assert files["feed.json"] == orjson.dumps(
+        whole, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    )
     assert not list(FEED_SCHEMA.iter_errors(feed))
     entries = re.findall(r"^- \*\*", files["timeline.md"].decode(), flags=re.M)
     assert len(entries) == len(checked.timeline.events)

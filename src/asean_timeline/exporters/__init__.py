@@ -9,7 +9,7 @@ pick it up.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -38,3 +38,12 @@ def exporter(name: str) -> Exporter:
     """The exporter registered as ``name`` (KeyError if there is none)."""
     module = import_module(f"{__name__}.{_MODULES[name]}")
     return Exporter(name, module.FILENAME, module.MEDIA_TYPE, module.render)
+
+
+def utf8_lines(lines: Iterable[str]) -> bytes:
+    """The lines as UTF-8, each ended by a newline.
+
+    Each line is encoded on its own: one emoji would make a joined ``str`` of a
+    large timeline four bytes per character, several times the size of its UTF-8.
+    """
+    return b"".join([line.encode("utf-8") + b"\n" for line in lines])

@@ -26,7 +26,7 @@ from importlib import resources
 from itertools import groupby
 from urllib.parse import urlsplit
 
-from asean_timeline.exporters import ics, jsonfeed, markdown
+from asean_timeline.exporters import ics, jsonfeed, markdown, utf8_lines
 from asean_timeline.exporters.subscribe import webcal
 from asean_timeline.model import (
     MONTHS,
@@ -247,7 +247,7 @@ SCRIPT = """
 
 def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
     """The page as UTF-8 HTML with a trailing newline; the same input gives the same bytes."""
-    return ("\n".join(_page(timeline, revisions, path)) + "\n").encode("utf-8")
+    return utf8_lines(_page(timeline, revisions, path))
 
 
 def embed_js() -> bytes:

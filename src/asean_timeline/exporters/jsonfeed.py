@@ -28,13 +28,44 @@ VERSION = "https://jsonfeed.org/version/1.1"
 
 
 def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
-    """The feed as UTF-8 JSON, indented, with a trailing newline."""
-    document = feed(timeline, revisions, path)
-    return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
+    """The feed as UTF-8 JSON, indented, with a trailing newline.
+
+    The bytes are those of ``orjson.dumps(feed(…))`` indented by two, but each
+    item is serialised on its own as it is made, so no dict of every item is held.
+    """
+    head = orjson.dumps(_head(timeline, path) | {"items": []}, option=orjson.OPT_INDENT_2)
+    if not timeline.events:
+        return head + b"\n"
+    domain, home = timeline.calendar.uid_domain, timeline.calendar.url
+    # In the whole document an item sits two levels deep: four more spaces on each line.
+    # A JSON string never holds a raw line break, so every b"\n" is a line of layout.
+    items = b",\n    ".join(
+        [
+            orjson.dumps(_item(event, revisions[event.id], domain, home), option=_INDENT).replace(
+                b"\n", b"\n    "
+            )
+            for event in timeline.events
+        ]
+    )
+    assert head.endswith(b'"items": []\n}')
+    return head[: -len(b"[]\n}")] + b"[\n    " + items + b"\n  ]\n}\n"
+
+
+_INDENT = orjson.OPT_INDENT_2
 
 
 def feed(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> dict[str, Any]:
     """The feed as a JSON-ready dict."""
+    info = timeline.calendar
+    document = _head(timeline, path)
+    document["items"] = [
+        _item(event, revisions[event.id], info.uid_domain, info.url) for event in timeline.events
+    ]
+    return document
+
+
+def _head(timeline: Timeline, path: str) -> dict[str, Any]:
+    """Everything in the feed but its items."""
     info = timeline.calendar
     document: dict[str, Any] = {"version": VERSION, "title": info.title}
     if info.url:
@@ -47,9 +78,6 @@ def feed(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> dict
     if info.url:
         extension["calendar_url"] = info.published_url(ics.FILENAME)
     document["_asean_timeline"] = extension
-    document["items"] = [
-        _item(event, revisions[event.id], info.uid_domain, info.url) for event in timeline.events
-    ]
     return document
 
 

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import groupby
 
-from asean_timeline.exporters import mermaid
+from asean_timeline.exporters import mermaid, utf8_lines
 from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year, month_name
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
@@ -63,7 +63,7 @@ def link(label: str, url: str) -> str:
 def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
     """The timeline as Markdown bytes (UTF-8, LF line ends, one trailing newline)."""
     del revisions, path  # The Markdown shows no revision data and links relatively.
-    return ("\n".join(_lines(timeline)).rstrip("\n") + "\n").encode("utf-8")
+    return utf8_lines(_lines(timeline)).rstrip(b"\n") + b"\n"
 
 
 def _lines(timeline: Timeline) -> Iterator[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from asean_timeline.exporters import utf8_lines
 from asean_timeline.exporters.markdown import escape, link
 from asean_timeline.model import Timeline
 
@@ -26,7 +27,7 @@ class Listed:
 
 def render(timeline: Timeline, calendars: Sequence[Listed]) -> bytes:
     """The page as Markdown bytes."""
-    return ("\n".join(_lines(timeline, calendars)) + "\n").encode("utf-8")
+    return utf8_lines(_lines(timeline, calendars))
 
 
 def webcal(url: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asean_timeline import load
+from asean_timeline import scanner
 from asean_timeline.load import parse_document
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate import validate
@@ -70,13 +70,13 @@ def test_valid_files_are_never_scanned_for_positions(
 ) -> None:
     """Key positions are scanned only when a problem needs a line; a clean file needs none."""
     scans: list[str] = []
-    original = load._Scanner.run
+    original = scanner._Scanner.run
 
-    def counted(scanner: load._Scanner) -> load._Scan:
-        scans.append(scanner.text)
-        return original(scanner)
+    def counted(instance: scanner._Scanner) -> scanner._Scan:
+        scans.append(instance.text)
+        return original(instance)
 
-    monkeypatch.setattr(load._Scanner, "run", counted)
+    monkeypatch.setattr(scanner._Scanner, "run", counted)
     document = parse_document(path.read_bytes(), path.name)
     assert validate(document).problems == ()
     assert scans == []

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asean_timeline.exporters import FORMATS
-from asean_timeline.load import read_document
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
-from asean_timeline.validate import Checked, validate
+from asean_timeline.validate import load_timeline as load_timeline  # re-exported: read + validate
 
 if TYPE_CHECKING:
     from asean_timeline.revisions import Revision, Revisions, State
@@ -28,23 +27,6 @@ if TYPE_CHECKING:
 
 #: The files render may delete when they become obsolete (see :func:`obsolete_files`).
 SUBCALENDAR_PATH = re.compile(r"^calendars/(?:countries/[A-Z]{2}|tags/[a-z0-9-]+|[a-z0-9-]+)\.ics$")
-
-
-def check(path: Path) -> Checked:
-    """Read and validate ``path``; file and syntax problems raise InvalidInputError."""
-    return validate(read_document(path))
-
-
-def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[Problem, ...]]:
-    """The validated timeline and its warnings; raise with every problem if it is invalid.
-
-    With ``strict``, warnings count as errors.
-    """
-    checked = check(path)
-    failing = checked.problems if strict else checked.errors
-    if failing or checked.timeline is None:
-        raise InvalidInputError(list(checked.problems))
-    return checked.timeline, checked.warnings
 
 
 def read_state(path: Path) -> State:

@@ -1,10 +1,12 @@
-"""Expanding an event's RRULE into occurrences with ``python-dateutil``."""
+"""Expanding an event's RRULE into occurrences with ``python-dateutil``.
+
+``dateutil.rrule`` is imported by the functions that expand rules, so validating a
+timeline without recurring events never loads it (start-up time).
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-
-from dateutil.rrule import rrulestr
 
 from asean_timeline.model import Event, Timed
 
@@ -21,6 +23,8 @@ def occurrences(event: Event, limit: int = MAX_LISTED) -> list[date | datetime]:
     first: date | datetime = when.start if isinstance(when, Timed) else when.first_day
     if event.recurrence is None:
         return [first]
+    from dateutil.rrule import rrulestr
+
     dtstart = first if isinstance(first, datetime) else datetime.combine(first, time())
     rule = rrulestr(event.recurrence.rule, dtstart=dtstart)
     excluded = set(event.recurrence.exdates)
@@ -40,6 +44,8 @@ def last_start(event: Event) -> date | datetime:
     first: date | datetime = when.start if isinstance(when, Timed) else when.first_day
     if event.recurrence is None:
         return first
+    from dateutil.rrule import rrulestr
+
     dtstart = first if isinstance(first, datetime) else datetime.combine(first, time())
     last = dtstart
     for last in rrulestr(event.recurrence.rule, dtstart=dtstart):  # noqa: B007 - want the last

@@ -6,19 +6,22 @@ becomes a model. Every message names what is wrong in words a non-programmer
 can act on, and its hint says what to write instead (with the value they meant
 when it can be guessed).
 
-This package's public API is here: :func:`validate`, :class:`Checked`, :func:`slugify`,
-:func:`parse_duration` and the format's keys, patterns and limits. Its modules, one
-responsibility each: ``document`` (the whole document, ``[calendar]``, events, sources),
-``fields`` (typed access to a table's keys), ``dates`` (an event's date keys),
-``recurrence`` (``rrule`` and ``exdates``), ``calendars`` (``[[calendars]]``),
-``constants`` (keys, patterns, limits), ``parsing`` (the text forms of dates and
-durations), ``messages`` (how values are shown in messages) and ``hints`` (guesses at
-what was meant).
+This package's public API is here: :func:`validate`, :func:`load_timeline` (read a file
+and validate it), :class:`Checked`, :func:`slugify`, :func:`parse_duration` and the
+format's keys, patterns and limits. Its modules, one responsibility each: ``document``
+(the whole document, ``[calendar]``, events, sources), ``fields`` (typed access to a
+table's keys), ``dates`` (an event's date keys), ``recurrence`` (``rrule`` and
+``exdates``), ``calendars`` (``[[calendars]]``), ``constants`` (keys, patterns,
+limits), ``parsing`` (the text forms of dates and durations), ``messages`` (how values
+are shown in messages) and ``hints`` (guesses at what was meant).
 """
 
 from __future__ import annotations
 
-from asean_timeline.load import Document
+from typing import TYPE_CHECKING
+
+from asean_timeline.load import Document, read_document
+from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
     DOMAIN_PATTERN,
@@ -45,6 +48,12 @@ from asean_timeline.validate.document import Checked, _Validator
 from asean_timeline.validate.hints import slugify
 from asean_timeline.validate.parsing import parse_duration
 
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from asean_timeline.model import Timeline
+    from asean_timeline.problems import Problem
+
 __all__ = [
     "CALENDAR_KEYS",
     "DOMAIN_PATTERN",
@@ -67,6 +76,7 @@ __all__ = [
     "SOURCE_KEYS",
     "TAG_PATTERN",
     "Checked",
+    "load_timeline",
     "parse_duration",
     "slugify",
     "validate",
@@ -76,3 +86,16 @@ __all__ = [
 def validate(document: Document) -> Checked:
     """Check ``document`` and build the timeline; every problem is returned, none raised."""
     return _Validator(document).run()
+
+
+def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[Problem, ...]]:
+    """Read and validate ``path``: the timeline and its warnings.
+
+    Raise :class:`InvalidInputError` with every problem if the file is unusable or
+    invalid; with ``strict``, warnings count as errors.
+    """
+    checked = validate(read_document(path))
+    failing = checked.problems if strict else checked.errors
+    if failing or checked.timeline is None:
+        raise InvalidInputError(list(checked.problems))
+    return checked.timeline, checked.warnings

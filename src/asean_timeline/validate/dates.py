@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from asean_timeline import reference
 from asean_timeline.load import date_mistake
@@ -28,6 +27,9 @@ from asean_timeline.validate.fields import _Getter
 from asean_timeline.validate.hints import _suggest_date, _suggest_duration
 from asean_timeline.validate.messages import _offset_text, _shown, _toml_date, _type_name
 from asean_timeline.validate.parsing import _date_text, _partial_date, _too_long, parse_duration
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 _FORMS = (
     'date = 2023-12-17 (a day), date = "2023-04" (a month), date = "2009" (a year), '
@@ -101,6 +103,8 @@ class _WhenParser:
             year = 0
         if MIN_TIMED_YEAR <= year <= MAX_TIMED_YEAR:
             return True
+        from zoneinfo import ZoneInfo
+
         shown = moment.replace(tzinfo=None) if isinstance(moment.tzinfo, ZoneInfo) else moment
         self.get.fail(
             key,

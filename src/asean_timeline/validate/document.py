@@ -10,7 +10,6 @@ modules of this package) and duplicate ids, and the sub-calendars through
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -99,6 +98,8 @@ class _Validator:
                 continue
             suggestion = _did_you_mean(key, ("calendar", "events"))
             if suggestion:
+                import difflib  # only for a misspelt key (start-up time)
+
                 misspelt[difflib.get_close_matches(key, ("calendar", "events"), 1)[0]] = key
                 brackets = "[calendar]" if "calendar" in suggestion else "[[events]]"
                 hint = f"{suggestion} (write {brackets})"
@@ -329,6 +330,8 @@ class _Validator:
 
     def check_id(self, get: _Getter, event_id: str, title: str | None) -> None:
         limit = MAX_LENGTH["id"]
+        if len(event_id) <= limit and ID_PATTERN.match(event_id):
+            return
         suggestion = slugify(event_id)[:limit].strip("-") or slugify(title or "")[:limit]
         example = f"e.g. {suggestion.strip('-')!r}" if suggestion else "e.g. 'summit-2023'"
         if len(event_id) > limit:
@@ -337,7 +340,7 @@ class _Validator:
                 f"id is {len(event_id)} characters; the limit is {limit}",
                 f"shorten it, {example}",
             )
-        elif not ID_PATTERN.match(event_id):
+        else:
             get.fail(
                 "id",
                 f"id {event_id!r} is not URL-safe",

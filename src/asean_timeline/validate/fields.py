@@ -8,7 +8,6 @@ partial dates. Each problem is reported through the validator at the key's line.
 
 from __future__ import annotations
 
-import difflib
 import re
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
@@ -104,6 +103,8 @@ class _Getter:
         for key in self.table:
             if key in allowed:
                 continue
+            import difflib  # only for an unknown key (start-up time)
+
             matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
             if matches and matches[0] not in self.table:
                 self.misspelt[matches[0]] = key
@@ -317,6 +318,10 @@ class _Getter:
         tags: list[str] = []
         limit = MAX_LENGTH["tag"]
         for position, tag in self.string_list(key, '["summit", "trade"]'):
+            if len(tag) <= limit and TAG_PATTERN.match(tag):
+                if tag not in tags:
+                    tags.append(tag)
+                continue
             suggestion = slugify(tag)[:limit].strip("-")
             example = f", e.g. {suggestion!r}" if suggestion else ""
             if len(tag) > limit:
@@ -326,15 +331,13 @@ class _Getter:
                     f"shorten it{example}",
                     at=(key, position),
                 )
-            elif not TAG_PATTERN.match(tag):
+            else:
                 self.fail(
                     key,
                     f"tag {tag!r} is not a lowercase slug",
                     f"use only lowercase letters, digits and hyphens{example}",
                     at=(key, position),
                 )
-            elif tag not in tags:
-                tags.append(tag)
         return tuple(tags)
 
     def zone(self, key: str) -> str | None:

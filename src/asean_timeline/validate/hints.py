@@ -4,13 +4,14 @@
 date for a day written another way ("17 Dec 2023"); the ISO 8601 duration for one
 written in words ("2 hours"); the ISO code for a country written as a name or an
 alpha-3 code; and the zone names behind common zone abbreviations.
+
+They run only for a problem, so ``difflib`` and ``unicodedata`` are imported by the
+functions that use them: validating a valid file loads neither (start-up time).
 """
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from functools import cache
@@ -115,11 +116,19 @@ _ZONE_ABBREVIATIONS = {
 
 def slugify(text: str) -> str:
     """A lowercase ASCII slug: the suggestion offered for a bad id or tag."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return re.sub(r"[^a-z0-9]+", "-", _ascii(text).lower()).strip("-")
+
+
+def _ascii(text: str) -> str:
+    """``text`` without its accents, and without what has no ASCII form."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
 def _did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    import difflib
+
     matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
     return f"did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
 
@@ -208,6 +217,8 @@ def _country_hint(code: str, known: dict[str, str]) -> str:
     letters = _letters(code)
     guess = names.get(letters)
     if guess is None and len(letters) > 3:
+        import difflib
+
         close = difflib.get_close_matches(letters, list(names), n=1, cutoff=0.8)
         guess = names[close[0]] if close else None
     if guess is not None:
@@ -232,5 +243,4 @@ def _country_names() -> dict[str, str]:
 
 
 def _letters(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z]", "", ascii_text.lower())
+    return re.sub(r"[^a-z]", "", _ascii(text).lower())

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-
-from dateutil.rrule import rrule, rrulestr
+from typing import TYPE_CHECKING
 
 from asean_timeline.load import TomlPath, date_mistake
 from asean_timeline.model import Day, DayInWindow, DayRange, Month, Recurrence, Timed, When, Year
@@ -31,6 +30,9 @@ from asean_timeline.validate.fields import _Getter
 from asean_timeline.validate.hints import _did_you_mean
 from asean_timeline.validate.messages import _offset_text, _shown, _toml_date, _type_name, _written
 from asean_timeline.validate.parsing import _date_text
+
+if TYPE_CHECKING:
+    from dateutil.rrule import rrule
 
 _RRULE_EXAMPLE = "'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31;COUNT=5'"
 
@@ -91,6 +93,8 @@ class _RecurrenceChecker:
         if problem is not None or when is None:
             self.exdates(exdates, None)
             return None
+        from dateutil.rrule import rrule, rrulestr  # only for events that recur (start-up time)
+
         timed_start = when.start if isinstance(when, Timed) else None
         dtstart = timed_start or datetime.combine(when.first_day, time())
         try:

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from asean_timeline.scanner import Positions
 
 #: Inputs larger than this are refused before parsing (see README, "Limits").
-MAX_INPUT_BYTES = 10 * 1024 * 1024
+MAX_INPUT_BYTES = 100 * 1024 * 1024
+_LIMIT_TEXT = f"{MAX_INPUT_BYTES:,} ({MAX_INPUT_BYTES >> 20} MiB)"
 #: Lists and tables nested deeper than this are refused (TOML parsers recurse).
 MAX_NESTING = 100
 
@@ -63,7 +64,7 @@ def read_document(path: Path, display_name: str | None = None) -> Document:
         if size > MAX_INPUT_BYTES:
             raise _fail(
                 name,
-                f"the file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} (10 MiB)",
+                f"the file is {size:,} bytes; the limit is {_LIMIT_TEXT}",
                 "split the timeline into several files",
             )
         raw = path.read_bytes()
@@ -85,7 +86,7 @@ def parse_document(raw: bytes, name: str) -> Document:
     if len(raw) > MAX_INPUT_BYTES:
         raise _fail(
             name,
-            f"the input is {len(raw):,} bytes; the limit is {MAX_INPUT_BYTES:,} (10 MiB)",
+            f"the input is {len(raw):,} bytes; the limit is {_LIMIT_TEXT}",
             "split the timeline into several files",
         )
     text = _decode(raw, name)

@@ -71,14 +71,19 @@ def phases(path: Path, subcalendars: bool) -> list[tuple[str, float]]:
         lambda: revisions_module.update(timeline, {}, REVISION_TIME),
     )
     files: dict[str, bytes] = {}
+    # As in pipeline.plan_outputs: events.ics fills the VEVENT cache the sub-calendars reuse.
+    blocks: dict[str, bytes] = {}
     for name in FORMATS:
         output = exporter(name)
         files[output.filename] = timed(
             f"export {output.filename}",
-            lambda output=output: output.render(timeline, current, output.filename),
+            lambda output=output: (
+                ics.render(timeline, current, ics.FILENAME, blocks)
+                if output.name == "ics"
+                else output.render(timeline, current, output.filename)
+            ),
         )
     if subcalendars:
-        blocks: dict[str, bytes] = {}
         listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
         chosen = timed("sub-calendars: list", lambda: all_subcalendars(timeline))
         start = time.perf_counter()

@@ -48,6 +48,7 @@ from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
 from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
+from asean_timeline.weburl import is_plain_web_url
 from asean_timeline.wording import day_phrase, paragraphs, time_phrase, zone_label
 
 FILENAME = "index.html"
@@ -284,6 +285,8 @@ def _text(value: str) -> str:
 
 def is_web_url(url: str) -> bool:
     """Whether ``url`` is an absolute http(s) address (nothing else becomes a link)."""
+    if is_plain_web_url(url):
+        return True
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.netloc)
 

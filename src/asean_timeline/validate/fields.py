@@ -34,6 +34,7 @@ from asean_timeline.validate.hints import (
 )
 from asean_timeline.validate.messages import _shown, _type_name, _written
 from asean_timeline.validate.parsing import _partial_date
+from asean_timeline.weburl import is_plain_web_url
 
 if TYPE_CHECKING:
     from asean_timeline.validate.document import _Validator
@@ -214,6 +215,8 @@ class _Getter:
                 "remove it; inside an address, write a space as %20",
             )
             return None
+        if is_plain_web_url(text):
+            return text  # the common case, known valid without urlsplit
         try:
             parts = urlsplit(text)
             parts.port  # noqa: B018 - raises ValueError for a port that is not a number

@@ -50,6 +50,9 @@ _SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069
 # them displays (a title could show words in a misleading order), so no
 # output may carry them. Plain right-to-left text needs none of them.
 _BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+#: Either kind: text without any of them needs no further look.
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_FORBIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class _Getter:
@@ -168,6 +171,8 @@ class _Getter:
             }.get(key, "shorten it")
             self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
             return None
+        if (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(value) is None:
+            return value  # the common case: one search instead of two
         found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
         if found is not None:
             char, position = found.group(), found.start() + 1

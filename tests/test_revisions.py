@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from asean_timeline import revisions
-from asean_timeline.model import Timeline
 from asean_timeline.pipeline import build_outputs, load_timeline
 from tests.conftest import FIXED_TIME, SHIPPED
 
@@ -150,12 +149,3 @@ def test_removing_an_event_removes_only_that_event(tmp_path: Path) -> None:
     assert SUMMIT in before
     assert SUMMIT not in after
     assert after == {uid: b for uid, b in before.items() if uid != SUMMIT}
-
-
-def test_fingerprints_shared_between_processes_are_the_same(full_timeline: Timeline) -> None:
-    """Fingerprinting in two processes gives each event the digest it gets in one."""
-    events = full_timeline.events
-    assert revisions.fingerprints_of(events, processes=2) == [
-        revisions.fingerprint(event) for event in events
-    ]
-    assert revisions.fingerprints_of((), processes=2) == []

@@ -252,11 +252,7 @@ def render(
         jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
     with _cyclic_gc_paused():
         groups = plan_outputs(
-            timeline,
-            state.revisions,
-            _revision_time(file),
-            subcalendars=subcalendars,
-            processes=jobs,
+            timeline, state.revisions, _revision_time(file), subcalendars=subcalendars
         )
         files = sorted(path for group in groups for path in group.paths)
         producers = [group.make for group in groups]

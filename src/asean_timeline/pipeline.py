@@ -84,23 +84,19 @@ def plan_outputs(
     formats: Iterable[str] = FORMATS,
     *,
     subcalendars: bool = True,
-    processes: int = 1,
 ) -> list[OutputGroup]:
     """Every output of a render, as groups of files still to be made. Pure: no I/O.
 
     That is each format in ``formats``; with ``subcalendars``, a calendar per
     named query, country and tag under ``calendars/`` and the subscription page
     ``README.md``; and always ``revisions.json``, which lists them all. The
-    calendars share one group, so each VEVENT is formatted once. ``processes``
-    shares the fingerprinting of the events (the result does not depend on it).
+    calendars share one group, so each VEVENT is formatted once.
     """
     from asean_timeline import revisions as revisions_module
     from asean_timeline.exporters import exporter
     from asean_timeline.revisions import STATE_FILENAME
 
-    # Fingerprinting is the one costly step before the outputs: shared like them.
-    digests = revisions_module.fingerprints_of(timeline.events, processes)
-    current = revisions_module.update(timeline, previous, revision_time, digests)
+    current = revisions_module.update(timeline, previous, revision_time)
     count = max(len(timeline.events), 1)
     formats = tuple(formats)
     groups = []

@@ -15,10 +15,9 @@ is always later than the event's previous revision.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from typing import Any
 
 import orjson
@@ -54,41 +53,16 @@ def fingerprint(event: Event) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
-def fingerprints_of(events: Sequence[Event], processes: int = 1) -> list[str]:
-    """The fingerprint of each event, in order; shared between ``processes`` (see workers)."""
-    from asean_timeline import workers
-
-    count = min(processes, len(events)) if workers.can_fork() else 1
-    if count <= 1:
-        return [fingerprint(event) for event in events]
-    size = -(-len(events) // count)  # ceiling division: every event in one slice
-    slices = [events[start : start + size] for start in range(0, len(events), size)]
-    work = [partial(_fingerprints, part) for part in slices]
-    shares = workers.run(work, [len(part) for part in slices], count)
-    return [digest for part in shares for digest in part]
-
-
-def _fingerprints(events: Sequence[Event]) -> list[str]:
-    return [fingerprint(event) for event in events]
-
-
-def update(
-    timeline: Timeline,
-    previous: Revisions,
-    revision_time: datetime,
-    fingerprints: Sequence[str] | None = None,
-) -> dict[str, Revision]:
+def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> dict[str, Revision]:
     """The revisions after this render: new events start at 0, changed ones go up by one.
 
     Events no longer in the timeline are dropped. ``revision_time`` is truncated
     to whole seconds (iCalendar's resolution) and used for new revisions only.
-    ``fingerprints``, if given, are those of the events in order (see
-    :func:`fingerprints_of`); otherwise they are computed here.
     """
     now = revision_time.astimezone(UTC).replace(microsecond=0)
-    digests = fingerprints if fingerprints is not None else fingerprints_of(timeline.events)
     result: dict[str, Revision] = {}
-    for event, digest in zip(timeline.events, digests, strict=True):
+    for event in timeline.events:
+        digest = fingerprint(event)
         old = previous.get(event.id)
         if old is None:
             result[event.id] = Revision(digest, 0, now, now)

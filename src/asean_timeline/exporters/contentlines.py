@@ -49,5 +49,9 @@ def fold(line: str) -> str:
 
 def content_line(name: str, value: str, params: Iterable[tuple[str, str]] = ()) -> str:
     """``NAME;PARAM=value:VALUE`` folded; ``value`` must already be escaped for its type."""
-    head = name + "".join(f";{key}={param}" for key, param in params)
-    return fold(f"{head}:{value}")
+    if params:
+        name += "".join([f";{key}={param}" for key, param in params])
+    line = f"{name}:{value}"
+    if len(line) <= _FOLD_AT and line.isascii():  # most lines: nothing to fold
+        return line + "\r\n"
+    return fold(line)

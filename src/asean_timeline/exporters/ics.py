@@ -41,11 +41,11 @@ def render(
     cache = {} if blocks is None else blocks
     info = timeline.calendar
     parts = [_lines_text(_header_lines(timeline, path)).encode()]
+    stamps: dict[datetime, str] = {}
     for event in timeline.events:
         block = cache.get(event.id)
         if block is None:
-            lines = _event_lines(event, revisions[event.id], info.uid_domain)
-            block = _lines_text(lines).encode()
+            block = _vevent(event, revisions[event.id], info.uid_domain, stamps).encode()
             cache[event.id] = block
         parts.append(block)
     parts.append(b"END:VCALENDAR\r\n")
@@ -53,7 +53,7 @@ def render(
 
 
 def _lines_text(lines: Iterable[Line]) -> str:
-    return "".join(content_line(name, value, params) for name, params, value in lines)
+    return "".join([content_line(name, value, params) for name, params, value in lines])
 
 
 Line = tuple[str, tuple[tuple[str, str], ...], str]
@@ -106,27 +106,38 @@ def uid(event: Event, domain: str) -> str:
     return f"{event.id}@{domain}"
 
 
-def _event_lines(event: Event, revision: Revision, domain: str) -> Iterator[Line]:
-    yield "BEGIN", (), "VEVENT"
-    yield "UID", (), uid(event, domain)
-    yield "DTSTAMP", (), _utc(revision.modified)
-    yield "CREATED", (), _utc(revision.created)
-    yield "LAST-MODIFIED", (), _utc(revision.modified)
-    yield "SEQUENCE", (), str(revision.sequence)
-    yield from _time_lines(event)
-    yield "SUMMARY", (), escape_text(calendar_summary(event))
-    yield "DESCRIPTION", (), escape_text(description(event))
+def _vevent(event: Event, revision: Revision, domain: str, stamps: dict[datetime, str]) -> str:
+    """One VEVENT's content lines. ``stamps`` caches UTC stamps: most events share them."""
+    modified = stamps.get(revision.modified) or stamps.setdefault(
+        revision.modified, _utc(revision.modified)
+    )
+    created = stamps.get(revision.created) or stamps.setdefault(
+        revision.created, _utc(revision.created)
+    )
+    # Lines that are short ASCII by construction are written as they are; the others
+    # (anything with text from events.toml) go through content_line, which folds.
+    lines = [
+        "BEGIN:VEVENT\r\n",
+        content_line("UID", uid(event, domain)),
+        f"DTSTAMP:{modified}\r\n",
+        f"CREATED:{created}\r\n",
+        f"LAST-MODIFIED:{modified}\r\n",
+        f"SEQUENCE:{revision.sequence}\r\n",
+    ]
+    lines += [content_line(name, value, params) for name, params, value in _time_lines(event)]
+    lines.append(content_line("SUMMARY", escape_text(calendar_summary(event))))
+    lines.append(content_line("DESCRIPTION", escape_text(description(event))))
     if event.location:
-        yield "LOCATION", (), escape_text(event.location)
+        lines.append(content_line("LOCATION", escape_text(event.location)))
     if event.tags:
-        yield "CATEGORIES", (), ",".join(escape_text(tag) for tag in event.tags)
+        lines.append(content_line("CATEGORIES", ",".join([escape_text(t) for t in event.tags])))
     link = event.url or next((s.url for s in event.sources if s.url), None)
     if link:
-        yield "URL", (("VALUE", "URI"),), link
-    yield "STATUS", (), event.status.value.upper()
+        lines.append(content_line("URL", link, (("VALUE", "URI"),)))
+    lines.append(f"STATUS:{event.status.value.upper()}\r\n")
     # Reference events should never make a subscriber look busy.
-    yield "TRANSP", (), "TRANSPARENT"
-    yield "END", (), "VEVENT"
+    lines.append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
+    return "".join(lines)
 
 
 def _time_lines(event: Event) -> Iterator[Line]:

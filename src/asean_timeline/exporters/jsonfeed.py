@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import orjson
@@ -103,9 +104,7 @@ def _item(event: Event, revision: Revision, domain: str, home: str | None) -> di
 def content_html(event: Event) -> str:
     """The event as an HTML fragment; every user string is escaped, links are http(s) only."""
 
-    def text(value: str) -> str:
-        return html.escape(value, quote=True)
-
+    text = html.escape  # quotes too: every value may end up in an attribute
     parts = [f"<p><strong>{text(when_phrase(event.when))}</strong></p>"]
     if event.recurrence is not None:
         parts.append(f"<p>Repeats: <code>{text(event.recurrence.rule)}</code></p>")
@@ -138,5 +137,6 @@ def content_html(event: Event) -> str:
     return "".join(parts)
 
 
+@lru_cache(maxsize=64)  # an item's two dates are mostly the render's own
 def _rfc3339(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

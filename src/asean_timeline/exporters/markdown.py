@@ -90,7 +90,7 @@ def _lines(timeline: Timeline) -> Iterator[str]:
                 yield f"### {month_name(month)} {year}"
                 yield ""
             for event in in_month:
-                yield from _event(event)
+                yield "\n".join(_event(event))  # one piece per event to encode
                 yield ""
 
 

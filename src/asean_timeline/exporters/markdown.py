@@ -24,8 +24,9 @@ _LISTED_OCCURRENCES = 12
 
 # Characters that CommonMark or GFM give a meaning to anywhere in a line: emphasis,
 # code, links and images, raw HTML, entities, tables, strikethrough, math, and
-# autolinks (an '@' touching a word). Each gets a backslash, in one C-level pass.
+# autolinks (an '@' touching a word). Each gets a backslash.
 _ALWAYS = str.maketrans({char: "\\" + char for char in "\\`*_{}[]()<>#|~!&$@"})
+_ALWAYS_PATTERN = re.compile(r"[\\`*_{}\[\]()<>#|~!&$@]")
 # A ':' touching the next word could start an emoji shortcode or an autolink scheme.
 _RISKY_COLON = re.compile(r":(?=\S)")
 # Dots that could end an ordered-list number ("2009. ") or join a bare domain
@@ -35,7 +36,13 @@ _RISKY_DOT = re.compile(r"(?<=\d)\.|\.(?=\S)")
 
 def escape(text: str) -> str:
     """``text`` as literal Markdown inline content, on one line."""
-    escaped = " ".join(text.split()).translate(_ALWAYS)
+    one_line = " ".join(text.split())
+    # str.translate is one fast C pass over ASCII text but looks up every character of
+    # other text in a dict; there a regular expression is several times faster.
+    if one_line.isascii():
+        escaped = one_line.translate(_ALWAYS)
+    else:
+        escaped = _ALWAYS_PATTERN.sub(r"\\\g<0>", one_line)
     # The regular expressions run only where they can match: most text has no ':'.
     if ":" in escaped:
         escaped = _RISKY_COLON.sub(r"\\:", escaped)

@@ -308,7 +308,6 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.problems",
             "asean_timeline.recurrence",
             "asean_timeline.reference",
-            "asean_timeline.report",
             "asean_timeline.validate",
             "asean_timeline.validate.calendars",
             "asean_timeline.validate.constants",

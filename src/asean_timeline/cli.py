@@ -61,6 +61,8 @@ class _Cli(click.Group):
 
 
 def _print_problems(problems: Sequence[Problem], style: str) -> None:
+    if not problems:
+        return
     from asean_timeline import report
     from asean_timeline.problems import Severity
 
@@ -74,8 +76,7 @@ def _print_problems(problems: Sequence[Problem], style: str) -> None:
         for problem in problems:
             colour = "red" if problem.severity is Severity.ERROR else "yellow"
             click.secho(report.human(problem), err=True, fg=colour)
-        if problems:
-            click.echo(report.summary(problems), err=True)
+        click.echo(report.summary(problems), err=True)
 
 
 def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:

@@ -7,7 +7,6 @@ input did not give.
 
 from __future__ import annotations
 
-import calendar as _calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -75,7 +74,12 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        return date(self.year, self.month, _calendar.monthrange(self.year, self.month)[1])
+        following = (
+            date(self.year + 1, 1, 1)
+            if self.month == 12
+            else self.first_day.replace(month=self.month + 1)
+        )
+        return following - timedelta(days=1)
 
 
 @dataclass(frozen=True, slots=True)

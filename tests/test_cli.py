@@ -321,3 +321,25 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.weburl",
         ]
     )
+
+
+def test_render_of_a_small_timeline_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
+    """render of the shipped file (no timed events, under 1,000 events) loads no zone
+    database, no importlib.resources or zipfile, no html.entities, and nothing for forking."""
+    import subprocess
+    import sys
+
+    unused = ("zoneinfo", "importlib.resources", "zipfile", "html", "pickle", "signal", "tomllib")
+    code = (
+        "import sys\n"
+        "from asean_timeline.cli import cli\n"
+        "try:\n"
+        f"    cli(['render', {str(SHIPPED)!r}, '--out', {str(tmp_path / 'out')!r}])\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {unused!r}\n"
+        f"             or m.startswith({unused!r})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "embed.js").read_bytes().startswith(b"/*")

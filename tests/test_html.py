@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import json
 import re
 from collections.abc import Iterator
@@ -17,9 +18,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import exporter
+from asean_timeline.exporters import escape_html, exporter
 from asean_timeline.exporters.html import SCRIPT, embed_js, is_web_url, when_html
 from asean_timeline.model import Timeline
 from asean_timeline.pipeline import load_timeline
@@ -340,3 +343,9 @@ def test_scripts_never_write_markup() -> None:
     for source in (script, SCRIPT):
         for sink in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
             assert sink not in source
+
+
+@given(st.text())
+def test_escape_html_is_html_escape(text: str) -> None:
+    """The exporters' own HTML escaping gives exactly the standard library's result."""
+    assert escape_html(text) == html.escape(text)

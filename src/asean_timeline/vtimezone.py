@@ -14,9 +14,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING
 
 from asean_timeline import reference
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo  # zones come from reference.zone(), when one is used
 
 UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Zulu"})
 

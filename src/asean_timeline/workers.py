@@ -11,11 +11,7 @@ results.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import os
-import pickle
-import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TypeVar
@@ -63,6 +59,10 @@ def run(
     count = min(processes, len(work)) if can_fork() else 1
     if count <= 1:
         return [piece() for piece in work]
+    # Loaded only here: a render of a small timeline never forks.
+    import pickle
+    import signal
+
     shares = share(costs, count)
     children: list[tuple[int, int, list[int]]] = []
     results: dict[int, Result] = {}
@@ -110,6 +110,8 @@ def _child(  # pragma: no cover - runs in the child
     work: Sequence[Callable[[], object]], indices: list[int], write_end: int, parent: int
 ) -> None:
     """Run the share ``indices``, send ``("ok", results)`` or ``("error", exception)``, exit."""
+    import pickle
+
     status = 0
     try:
         _die_with_parent()
@@ -133,6 +135,10 @@ def _child(  # pragma: no cover - runs in the child
 
 def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     """Ask Linux to kill this child if the parent dies (a killed render leaves no writer)."""
+    import contextlib
+    import ctypes
+    import signal
+
     pr_set_pdeathsig = 1
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

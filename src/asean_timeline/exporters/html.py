@@ -11,7 +11,7 @@ A small inline script adds filters by country and tag (buttons with
 anywhere: CSS and JavaScript are inline and allowed by a Content-Security-Policy
 that names their SHA-256 hashes, so the same input always renders the same bytes.
 
-Every string from ``events.toml`` is escaped with ``html.escape(quote=True)``,
+Every string from ``events.toml`` is escaped with ``escape_html`` (``html.escape``),
 and only ``http(s)`` addresses (or the page's own relative paths) become links.
 """
 
@@ -21,12 +21,11 @@ import base64
 import hashlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
-from html import escape
-from importlib import resources
 from itertools import groupby
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from asean_timeline.exporters import ics, jsonfeed, markdown, utf8_lines
+from asean_timeline.exporters import escape_html, ics, jsonfeed, markdown, utf8_lines
 from asean_timeline.exporters.subscribe import webcal
 from asean_timeline.model import (
     MONTHS,
@@ -253,7 +252,14 @@ def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> by
 
 def embed_js() -> bytes:
     """The embeddable widget (``assets/embed.js``), to be published beside ``feed.json``."""
-    return resources.files("asean_timeline").joinpath("assets", EMBED_FILENAME).read_bytes()
+    # Read from the package's folder: importlib.resources (and the zipfile module it
+    # loads) costs every render milliseconds, and serves only a package in a zip file.
+    try:
+        return (Path(__file__).parent.parent / "assets" / EMBED_FILENAME).read_bytes()
+    except (FileNotFoundError, NotADirectoryError):
+        from importlib import resources
+
+        return resources.files("asean_timeline").joinpath("assets", EMBED_FILENAME).read_bytes()
 
 
 def csp_hash(source: str) -> str:
@@ -279,8 +285,8 @@ def content_security_policy() -> str:
 # -- escaping and links --------------------------------------------------------
 
 
-#: Text as HTML: ``&``, ``<``, ``>`` and both quotes escaped (``escape`` quotes by default).
-_text: Callable[[str], str] = escape
+#: Text as HTML: ``&``, ``<``, ``>`` and both quotes escaped.
+_text: Callable[[str], str] = escape_html
 
 
 def is_web_url(url: str) -> bool:

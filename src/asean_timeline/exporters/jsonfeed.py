@@ -8,14 +8,13 @@ item's ``_asean_timeline`` extension object, the event's canonical record.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any
 
 import orjson
 
-from asean_timeline.exporters import ics
+from asean_timeline.exporters import escape_html, ics
 from asean_timeline.exporters.ics import description, uid
 from asean_timeline.model import Event, Timeline
 from asean_timeline.records import event_record
@@ -104,7 +103,7 @@ def _item(event: Event, revision: Revision, domain: str, home: str | None) -> di
 def content_html(event: Event) -> str:
     """The event as an HTML fragment; every user string is escaped, links are http(s) only."""
 
-    text = html.escape  # quotes too: every value may end up in an attribute
+    text = escape_html  # quotes too: every value may end up in an attribute
     parts = [f"<p><strong>{text(when_phrase(event.when))}</strong></p>"]
     if event.recurrence is not None:
         parts.append(f"<p>Repeats: <code>{text(event.recurrence.rule)}</code></p>")

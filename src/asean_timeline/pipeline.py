@@ -74,7 +74,7 @@ class OutputGroup:
 
 # Relative cost per event of each group, measured with benchmarks/profile.py at 10,000
 # events; only their proportions matter (see workers.share).
-_COSTS = {"ics": 4.3, "md": 5.0, "json": 4.5, "html": 6.5, "subcalendars": 5.2, "state": 1.1}
+_COSTS = {"ics": 2.9, "md": 3.3, "json": 3.1, "html": 3.7, "subcalendars": 3.0, "state": 0.6}
 
 
 def plan_outputs(

@@ -7,10 +7,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from asean_timeline import write
 from asean_timeline.write import OutputError, publish_tree, write_files
 
 
@@ -111,3 +113,78 @@ def test_publish_with_nothing_changed_touches_nothing(tmp_path: Path) -> None:
     before = out.stat().st_ino
     assert publish_tree(out, {"a.txt": b"a"}, []) == ([], [])
     assert out.stat().st_ino == before
+
+
+def _old_dist(tmp_path: Path) -> Path:
+    out = tmp_path / "dist"
+    (out / "calendars" / "tags").mkdir(parents=True)
+    (out / "events.ics").write_bytes(b"old")
+    (out / "calendars" / "tags" / "gone.ics").write_bytes(b"obsolete")
+    (out / "mine.txt").write_bytes(b"keep me")
+    return out
+
+
+_NEW = {"events.ics": b"new", "calendars/tags/osa.ics": b"osa"}
+_AFTER = {"events.ics": b"new", "calendars/tags/osa.ics": b"osa", "mine.txt": b"keep me"}
+
+
+def test_publish_without_the_exchange_replaces_file_by_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where renameat2 cannot exchange, each file is renamed into place; same result."""
+    monkeypatch.setattr(write, "_exchange", lambda first, second: False)
+    out = _old_dist(tmp_path)
+    before = out.stat().st_ino
+    written, removed = publish_tree(out, _NEW, ["calendars/tags/gone.ics"])
+    assert sorted(written) == ["calendars/tags/osa.ics", "events.ics"]
+    assert removed == ["calendars/tags/gone.ics"]
+    assert out.stat().st_ino == before  # the same folder, its files replaced
+    assert _snapshot(out) == _AFTER
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_publish_stages_inside_the_folder_when_nothing_may_be_created_beside_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dist/ whose parent is read-only is still updated, from a staging folder inside it."""
+    real = write._staging_folder
+
+    def refuse_beside(parent: Path, name: str) -> Path:
+        if parent == tmp_path:
+            raise PermissionError(13, "Permission denied", str(parent))
+        return real(parent, name)
+
+    monkeypatch.setattr(write, "_staging_folder", refuse_beside)
+    out = _old_dist(tmp_path)
+    written, removed = publish_tree(out, _NEW, ["calendars/tags/gone.ics"])
+    assert sorted(written) == ["calendars/tags/osa.ics", "events.ics"]
+    assert removed == ["calendars/tags/gone.ics"]
+    assert _snapshot(out) == _AFTER
+    assert sorted(p.name for p in out.iterdir()) == ["calendars", "events.ics", "mine.txt"]
+
+
+def test_publish_in_two_processes_writes_what_one_does(tmp_path: Path) -> None:
+    """Producers shared between processes stage the same files as in one process."""
+    producers = [lambda: iter([("a.txt", b"a")]), lambda: iter([("b/c.txt", b"c")])]
+    outs = []
+    for processes in (1, 2):
+        out = tmp_path / f"out{processes}"
+        written, _ = write.publish(out, producers, [], costs=[1, 1], processes=processes)
+        assert sorted(written) == ["a.txt", "b/c.txt"]
+        outs.append(_snapshot(out))
+    assert outs[0] == outs[1] == {"a.txt": b"a", "b/c.txt": b"c"}
+
+
+def test_a_write_error_in_a_worker_is_reported_and_changes_nothing(tmp_path: Path) -> None:
+    """An OSError while a worker process writes becomes OutputError; dist/ stays as it was."""
+
+    def failing() -> Iterator[tuple[str, bytes]]:
+        raise PermissionError(13, "Permission denied", "dist/b.txt")
+        yield ("b.txt", b"b")  # pragma: no cover - makes this a generator
+
+    out = _old_dist(tmp_path)
+    before = _snapshot(out)
+    with pytest.raises(OutputError, match=r"cannot write dist/b\.txt: Permission denied"):
+        write.publish(out, [lambda: iter([("a.txt", b"a")]), failing], [], processes=2)
+    assert _snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]

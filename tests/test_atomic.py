@@ -188,3 +188,18 @@ def test_a_write_error_in_a_worker_is_reported_and_changes_nothing(tmp_path: Pat
         write.publish(out, [lambda: iter([("a.txt", b"a")]), failing], [], processes=2)
     assert _snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_a_failing_exporter_leaves_no_staging_folder(tmp_path: Path) -> None:
+    """An exception that is not a write error propagates, and nothing is left beside dist/."""
+
+    def broken() -> Iterator[tuple[str, bytes]]:
+        raise ValueError("exporter bug")
+        yield ("b.txt", b"b")  # pragma: no cover - makes this a generator
+
+    out = _old_dist(tmp_path)
+    before = _snapshot(out)
+    with pytest.raises(ValueError, match="exporter bug"):
+        write.publish(out, [lambda: iter([("a.txt", b"a")]), broken], [], processes=2)
+    assert _snapshot(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["dist"]

@@ -126,7 +126,6 @@ def publish(
         shares = workers.run(stagers, costs or [1.0] * len(stagers), processes)
         changed = [name for names in shares for name in names]
         if not changed and not removed:
-            shutil.rmtree(staging, ignore_errors=True)
             return [], []
         staging.chmod(out_dir.stat().st_mode & 0o7777)
         if not (beside and _exchange(staging, out_dir)):
@@ -135,9 +134,11 @@ def publish(
                 (staging / name).replace(out_dir / name)
             removed = remove_files(out_dir, removed)
     except OSError as error:
-        shutil.rmtree(staging, ignore_errors=True)
         raise OutputError(f"cannot write {error.filename or out_dir}: {error.strerror}") from None
-    shutil.rmtree(staging, ignore_errors=True)  # now the old folder
+    finally:
+        # The staging folder, or after the exchange the old dist/, goes in every case
+        # (an exception from an exporter included): out_dir is the old or the new one.
+        shutil.rmtree(staging, ignore_errors=True)
     return changed, removed
 
 

@@ -127,6 +127,7 @@ def publish(
         changed = [name for names in shares for name in names]
         if not changed and not removed:
             return [], []
+        _flush(staging, changed)
         staging.chmod(out_dir.stat().st_mode & 0o7777)
         if not (beside and _exchange(staging, out_dir)):
             for name in changed:
@@ -170,13 +171,37 @@ def _stage(producer: Producer, out_dir: Path, staging: Path) -> list[str]:
         target = staging / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.unlink(missing_ok=True)  # a link to the old file: never write through it
-        with target.open("wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
+        target.write_bytes(content)  # made durable all at once by _flush (before publishing)
         target.chmod(0o644)
         written.append(name)
     return written
+
+
+def _flush(staging: Path, names: list[str]) -> None:
+    """Make the files written into ``staging`` durable before they are published.
+
+    On Linux one ``syncfs`` flushes the whole file system at once, far cheaper than
+    an ``fsync`` per file (24 files for the shipped timeline, 49 at 10,000 events);
+    elsewhere each file is synced.
+    """
+    if sys.platform == "linux":
+        try:
+            syncfs = ctypes.CDLL(None, use_errno=True).syncfs
+        except (OSError, AttributeError):
+            syncfs = None
+        if syncfs is not None:
+            descriptor = os.open(staging, os.O_RDONLY)
+            try:
+                if syncfs(descriptor) == 0:
+                    return
+            finally:
+                os.close(descriptor)
+    for name in names:
+        descriptor = os.open(staging / name, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def _on_disk(path: Path, content: bytes) -> bool:

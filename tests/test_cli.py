@@ -325,11 +325,22 @@ def test_validate_imports_no_more_than_it_needs() -> None:
 
 def test_render_of_a_small_timeline_imports_nothing_it_does_not_use(tmp_path: Path) -> None:
     """render of the shipped file (no timed events, under 1,000 events) loads no zone
-    database, no importlib.resources or zipfile, no html.entities, and nothing for forking."""
+    database or VTIMEZONE code, no importlib.resources or zipfile, no html.entities, no
+    tempfile, and nothing for forking."""
     import subprocess
     import sys
 
-    unused = ("zoneinfo", "importlib.resources", "zipfile", "html", "pickle", "signal", "tomllib")
+    unused = (
+        "zoneinfo",
+        "asean_timeline.vtimezone",
+        "importlib.resources",
+        "zipfile",
+        "html",
+        "pickle",
+        "signal",
+        "tempfile",
+        "tomllib",
+    )
     code = (
         "import sys\n"
         "from asean_timeline.cli import cli\n"

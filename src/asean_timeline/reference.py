@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
 
 
+#: Zone names that mean UTC itself: times in them are written in UTC, with no VTIMEZONE.
+UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Zulu"})
+
+
 def _open_tzdata(*parts: str) -> IO[bytes]:
     """Open a file of the ``tzdata`` package for reading bytes."""
     import tzdata  # type: ignore[import-untyped]  # ships no type information

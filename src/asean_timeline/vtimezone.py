@@ -21,7 +21,7 @@ from asean_timeline import reference
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo  # zones come from reference.zone(), when one is used
 
-UTC_ZONES = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "Zulu"})
+UTC_ZONES = reference.UTC_ZONES  # written in UTC, with no VTIMEZONE
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import itertools
 import os
 import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
@@ -28,6 +28,8 @@ def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     old file or the new one, never a mix. All temporary files are written
     before the first rename.
     """
+    from tempfile import mkstemp  # export's path only: render stages a folder instead
+
     changed = stale_files(out_dir, files)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -38,7 +40,7 @@ def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
         for name in changed:
             target = out_dir / name
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary_name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+            handle, temporary_name = mkstemp(prefix=f".{target.name}.", dir=target.parent)
             temporary = Path(temporary_name)
             staged.append((name, temporary))
             with os.fdopen(handle, "wb") as stream:
@@ -255,7 +257,15 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def _staging_folder(parent: Path, name: str) -> Path:
-    return Path(tempfile.mkdtemp(prefix=f".{name}.", suffix=_STAGING_SUFFIX, dir=parent))
+    """A new, empty, private folder in ``parent`` (tempfile's mkdtemp, without loading it)."""
+    for attempt in itertools.count():
+        folder = parent / f".{name}.{os.getpid()}-{attempt}{_STAGING_SUFFIX}"
+        try:
+            folder.mkdir(mode=0o700)
+        except FileExistsError:  # left by a killed render of the same pid, or in use
+            continue
+        return folder
+    raise AssertionError("unreachable")  # pragma: no cover - count() never ends
 
 
 def _remove_leftover_staging(out_dir: Path) -> None:

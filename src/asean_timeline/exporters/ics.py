@@ -17,9 +17,8 @@ from asean_timeline import reference
 from asean_timeline.exporters.contentlines import content_line, escape_text
 from asean_timeline.model import Event, Month, Status, Timed, Timeline, Year
 from asean_timeline.recurrence import last_start as last_start_of
-from asean_timeline.reference import countries
+from asean_timeline.reference import UTC_ZONES, countries
 from asean_timeline.revisions import Revision, Revisions
-from asean_timeline.vtimezone import UTC_ZONES, vtimezone_lines
 from asean_timeline.wording import calendar_summary, when_phrase
 
 FILENAME = "events.ics"
@@ -79,7 +78,10 @@ def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
     refresh = _duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
-    for name, first_year, last_year in _zones_needed(timeline):
+    zones = _zones_needed(timeline)
+    if zones:
+        from asean_timeline.vtimezone import vtimezone_lines  # only for timed events
+    for name, first_year, last_year in zones:
         for prop, value in vtimezone_lines(name, first_year, last_year):
             yield prop, (), value
 

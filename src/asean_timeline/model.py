@@ -74,11 +74,7 @@ class Month:
 
     @property
     def last_day(self) -> date:
-        following = (
-            date(self.year + 1, 1, 1)
-            if self.month == 12
-            else self.first_day.replace(month=self.month + 1)
-        )
+        following = date(self.year + self.month // 12, self.month % 12 + 1, 1)
         return following - timedelta(days=1)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Callable, Iterator
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from itertools import groupby
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -663,11 +663,6 @@ _MONTH_SCALE = (
 )
 
 
-def _days_in_month(year: int, month: int) -> int:
-    following = date(year + month // 12, month % 12 + 1, 1)
-    return (following - timedelta(days=1)).day
-
-
 def _axis(when: When) -> str:
     """The date drawn on the months of its year and, for days, the days of its month(s).
 
@@ -698,7 +693,7 @@ def _axis(when: When) -> str:
         days = []
         scale = []
         for index, (year, month) in enumerate(months):
-            size = _days_in_month(year, month)
+            size = Month(year, month).last_day.day
             # The marked days of this month: all of them, except in the first and last month.
             low = first.day if index == 0 else 1
             high = last.day if index == len(months) - 1 else size

@@ -203,3 +203,23 @@ def test_a_failing_exporter_leaves_no_staging_folder(tmp_path: Path) -> None:
         write.publish(out, [lambda: iter([("a.txt", b"a")]), broken], [], processes=2)
     assert _snapshot(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["dist"]
+
+
+def test_without_syncfs_each_staged_file_is_fsynced(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Off Linux (or without syncfs) every written file is fsynced before it is published."""
+    synced: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(descriptor: int) -> None:
+        synced.append(descriptor)
+        real_fsync(descriptor)
+
+    monkeypatch.setattr(write.sys, "platform", "darwin")
+    monkeypatch.setattr(write.os, "fsync", counting_fsync)
+    out = tmp_path / "dist"
+    written, _ = publish_tree(out, {"a.txt": b"a", "b/c.txt": b"c"}, [])
+    assert sorted(written) == ["a.txt", "b/c.txt"]
+    assert len(synced) == 2
+    assert _snapshot(out) == {"a.txt": b"a", "b/c.txt": b"c"}

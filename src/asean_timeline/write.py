@@ -199,7 +199,7 @@ def _flush(staging: Path, names: list[str]) -> None:
             finally:
                 os.close(descriptor)
     for name in names:
-        descriptor = os.open(staging / name, os.O_RDONLY)
+        descriptor = os.open(staging / name, os.O_RDWR)  # Windows syncs writable handles only
         try:
             os.fsync(descriptor)
         finally:

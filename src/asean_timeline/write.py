@@ -17,7 +17,7 @@ from asean_timeline.problems import OutputError
 
 def stale_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     """Names of the files in ``files`` whose content on disk differs (or is missing)."""
-    return [name for name, content in files.items() if not _on_disk(out_dir / name, content)]
+    return _stale(lambda: files.items(), out_dir)
 
 
 def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:

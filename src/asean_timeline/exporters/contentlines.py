@@ -7,7 +7,7 @@ the tests parse everything it writes back with several independent parsers.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Sequence
 
 _FOLD_AT = 75  # octets per physical line, CRLF excluded (RFC 5545 §3.1)
 
@@ -47,7 +47,7 @@ def fold(line: str) -> str:
     return b"\r\n ".join(pieces).decode("utf-8") + "\r\n"
 
 
-def content_line(name: str, value: str, params: Iterable[tuple[str, str]] = ()) -> str:
+def content_line(name: str, value: str, params: Sequence[tuple[str, str]] = ()) -> str:
     """``NAME;PARAM=value:VALUE`` folded; ``value`` must already be escaped for its type."""
     if params:
         name += "".join([f";{key}={param}" for key, param in params])

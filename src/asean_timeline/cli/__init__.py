@@ -1,0 +1,28 @@
+"""The ``asean-timeline`` command line: the only package that prints or exits.
+
+:mod:`asean_timeline.cli.app` holds the group and what the commands share; each
+command is a module of its own, registered on the group by importing it here.
+Exit codes: 0 success, 1 invalid input or stale outputs, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import gc
+
+from asean_timeline.cli import export, render, schema, serve, validate
+from asean_timeline.cli.app import FORMATS, PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
+
+__all__ = ["FORMATS", "PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
+_COMMANDS = (export, render, schema, serve, validate)  # imported for their registration
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli()
+    finally:
+        # The process ends next. Frozen objects are skipped by the garbage collections
+        # the interpreter runs while it exits, which otherwise walk every object left
+        # (about 7 ms of a 50 ms validate). atexit handlers still run, and files are
+        # still flushed and closed.
+        gc.freeze()

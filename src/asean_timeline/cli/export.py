@@ -1,0 +1,118 @@
+"""``asean-timeline export``: one output format, optionally filtered, to a file or stdout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from asean_timeline.cli.app import (
+    DEFAULT_OUT,
+    FORMATS,
+    STATE_FILENAME,
+    STATUSES,
+    cli,
+    file_argument,
+    output_option,
+    print_problems,
+    problem_format,
+    problem_format_option,
+    revision_time,
+    strict_option,
+)
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(sorted(FORMATS)),
+    required=True,
+    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
+)
+@file_argument
+@output_option
+@click.option(
+    "--revisions",
+    "revisions_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_OUT / STATE_FILENAME,
+    show_default=True,
+    help="Revision history to number edits from (read only; render keeps it).",
+)
+@click.option(
+    "--country",
+    "countries",
+    multiple=True,
+    help="Keep events with this country (repeatable: any of them).",
+)
+@click.option(
+    "--tag", "tags", multiple=True, help="Keep events with this tag (repeatable: any of them)."
+)
+@click.option(
+    "--status",
+    "statuses",
+    type=click.Choice(STATUSES),
+    multiple=True,
+    help="Keep events with this status (repeatable).",
+)
+@click.option(
+    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or after this day."
+)
+@click.option(
+    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or before this day."
+)
+@strict_option
+@problem_format_option("--error-format")
+def export(
+    output_format: str,
+    file: Path,
+    output: Path,
+    revisions_path: Path,
+    countries: tuple[str, ...],
+    tags: tuple[str, ...],
+    statuses: tuple[str, ...],
+    start: datetime | None,
+    end: datetime | None,
+    strict: bool,
+) -> None:
+    """Write one output format of FILE (default: ./events.toml), optionally filtered.
+
+    Filters of different kinds must all match; a repeated filter matches any
+    of its values. Events keep the UIDs and revisions they have in dist/.
+
+    \b
+    Examples:
+      asean-timeline export --format ics > events.ics
+      asean-timeline export --format md events.toml -o timeline.md
+      asean-timeline export --format json --country MY --tag summit
+    """
+    from asean_timeline.exporters import exporter
+    from asean_timeline.model import Query, Status
+    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.selection import select
+    from asean_timeline.write import write_files
+
+    timeline, warnings = load_timeline(file, strict=strict)
+    print_problems(warnings, problem_format())
+    query = Query(
+        tags_any=frozenset(tags),
+        countries_any=frozenset(code.upper() for code in countries),
+        statuses=frozenset(Status(value) for value in statuses),
+        start=start.date() if start else None,
+        end=end.date() if end else None,
+    )
+    previous = read_state(revisions_path).revisions
+    files = build_outputs(
+        select(timeline, query),
+        previous,
+        revision_time(file),
+        formats=[output_format],
+        subcalendars=False,
+    )
+    content = files[exporter(output_format).filename]
+    if str(output) == "-":
+        click.echo(content, nl=False)  # bytes go to the binary stream unchanged
+    else:
+        write_files(output.parent, {output.name: content})

@@ -1,0 +1,78 @@
+"""``asean-timeline serve``: a local preview that re-renders on every save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from asean_timeline.cli.app import (
+    STATE_FILENAME,
+    cli,
+    file_argument,
+    out_option,
+    print_problems,
+    revision_time,
+)
+
+
+@cli.command()
+@file_argument
+@out_option("Folder to render into and serve.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+def serve(file: Path, out_dir: Path, port: int) -> None:
+    """Render FILE, serve the output folder on 127.0.0.1, re-render on every save.
+
+    A validation error is printed here and shown on the served pages, while
+    the last good output keeps being served. Stop with Ctrl-C.
+
+    \b
+    Example:
+      asean-timeline serve --port 8000    # then open http://127.0.0.1:8000/
+    """
+    import threading
+
+    from asean_timeline import report
+    from asean_timeline import serve as preview_server
+    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.problems import InvalidInputError, OutputError
+    from asean_timeline.write import publish_tree
+
+    preview = preview_server.Preview()
+
+    def rerender() -> None:
+        try:
+            timeline, _ = load_timeline(file)
+            state = read_state(out_dir / STATE_FILENAME)
+            files = build_outputs(timeline, state.revisions, revision_time(file))
+            changed, _ = publish_tree(out_dir, files, [])
+        except InvalidInputError as error:
+            preview.set_problems([report.human(problem) for problem in error.problems])
+            print_problems(error.problems, "human")
+            click.secho("keeping the last good render", err=True, fg="yellow")
+            return
+        except OutputError as error:
+            preview.set_problems([str(error)])
+            click.secho(f"error: {error}", err=True, fg="red")
+            return
+        preview.set_problems([])
+        click.echo(
+            f"rendered {len(timeline.events)} events ({len(changed)} files changed)", err=True
+        )
+
+    rerender()
+    server = preview_server.make_server(out_dir, port, preview)
+    stop = threading.Event()
+    watcher = threading.Thread(
+        target=preview_server.watch, args=(file, rerender, stop), daemon=True
+    )
+    watcher.start()
+    host, bound = server.server_address[:2]
+    click.echo(f"serving {out_dir}/ at http://{host!s}:{bound}/ (Ctrl-C to stop)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        server.server_close()

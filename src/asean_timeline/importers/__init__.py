@@ -1,0 +1,95 @@
+"""Other tools' calendars and spreadsheets → event tables of ``events.toml``.
+
+One module per source format, registered in :data:`READERS`: each has ``NAME``,
+``sniff(head) -> bool`` (does the start of a file look like this format?) and
+``read(raw, name) -> Batch``. ``ics`` reads iCalendar with ``icalendar`` (imported only
+when an ``.ics`` is read); ``csv`` reads our own ``events.csv``; ``timelinejs`` reads the
+TimelineJS spreadsheet template. :mod:`~asean_timeline.importers.merge` gives the events
+ids and plans what changes; :mod:`~asean_timeline.importers.apply` checks the result with
+the timeline it joins.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path
+from typing import Protocol, cast
+
+from asean_timeline.importers.base import Batch
+from asean_timeline.load import MAX_INPUT_BYTES
+from asean_timeline.problems import InvalidInputError, Problem
+
+
+class Reader(Protocol):
+    """What a format module provides."""
+
+    NAME: str
+
+    def sniff(self, head: str) -> bool: ...
+
+    def read(self, raw: bytes, name: str) -> Batch: ...
+
+
+#: Format name → the module that reads it (imported when used).
+READERS = {
+    "ics": "asean_timeline.importers.ics",
+    "csv": "asean_timeline.importers.csv",
+    "timelinejs": "asean_timeline.importers.timelinejs",
+}
+FORMATS = tuple(READERS)
+
+
+def reader(name: str) -> Reader:
+    """The module that reads format ``name``."""
+    return cast(Reader, import_module(READERS[name]))
+
+
+def guess_format(raw: bytes) -> str | None:
+    """The format whose ``sniff`` recognises the start of ``raw``, if one does."""
+    head = raw[:8192].decode("utf-8", "replace")
+    for name in READERS:
+        if reader(name).sniff(head):
+            return name
+    return None
+
+
+def read_file(path: Path, format_name: str | None = None) -> Batch:
+    """Read one file to import; raise :class:`InvalidInputError` if it cannot be read at all."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InvalidInputError(
+                [
+                    Problem(
+                        f"the file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} "
+                        f"({MAX_INPUT_BYTES >> 20} MiB)",
+                        name,
+                        hint="split it into several files (e.g. one export per year)",
+                    )
+                ]
+            )
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInputError([Problem("no such file", name, hint="check the path")]) from None
+    except IsADirectoryError:
+        raise InvalidInputError(
+            [Problem("this is a folder, not a file", name, hint="give the file's path")]
+        ) from None
+    except OSError as error:
+        raise InvalidInputError(
+            [Problem(f"cannot read the file ({error.strerror or error})", name)]
+        ) from None
+    chosen = format_name or guess_format(raw)
+    if chosen is None:
+        raise InvalidInputError(
+            [
+                Problem(
+                    "cannot tell what kind of file this is",
+                    name,
+                    line=1,
+                    hint="give --format ics, csv or timelinejs (a CSV needs its header row)",
+                )
+            ]
+        )
+    return reader(chosen).read(raw, name)

@@ -1,0 +1,452 @@
+"""iCalendar (``.ics``) → event tables, read with ``icalendar``.
+
+Reads what Google Calendar, Outlook, Apple Calendar and our own ``events.ics`` export
+(see README, "Importing"). Each VEVENT becomes one table; a ``RECURRENCE-ID`` override
+becomes an ``exdate`` of its series plus an event of its own. What the file format has
+no place for (alarms, attendees, the organizer, ``X-`` properties, …) is counted by kind
+in :attr:`Batch.dropped`, never lost silently.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Skip
+from asean_timeline.importers.icstimes import (
+    Moment,
+    TimeProblem,
+    date_keys,
+    exdate_value,
+    iana_name,
+    moment,
+)
+from asean_timeline.importers.own import (
+    OWN_PRODID,
+    date_keys as uncertain_keys,
+    own_description,
+    strip_status,
+    uncertain_date,
+    written_offset,
+)
+from asean_timeline.importers.text import decode, one_line, plain_text, tags_of
+from asean_timeline.model import Day, DayRange, When
+from asean_timeline.problems import InvalidInputError, Problem
+from asean_timeline.validate import FREQUENCIES, ID_PATTERN
+
+NAME = "ics"
+#: Keys an iCalendar event speaks for: a re-import replaces them, keeps the others.
+OWNED = frozenset({"title", "location", "description", "tags", "url", "status", "rrule"}) | {
+    "exdates",
+    *DATE_KEYS,
+}
+#: Properties the file format has a place for, or that only say how to read the others.
+_MAPPED = frozenset(
+    {
+        "UID",
+        "SUMMARY",
+        "DTSTART",
+        "DTEND",
+        "DURATION",
+        "DESCRIPTION",
+        "LOCATION",
+        "CATEGORIES",
+        "URL",
+        "STATUS",
+        "RRULE",
+        "EXDATE",
+        "RECURRENCE-ID",
+        "X-MICROSOFT-CDO-ALLDAYEVENT",
+        "X-ALT-DESC",  # the HTML twin of DESCRIPTION (Outlook): DESCRIPTION is kept
+    }
+)
+#: Properties asean-timeline writes itself (from revisions.json, or always TRANSPARENT).
+_REGENERATED = frozenset({"DTSTAMP", "CREATED", "LAST-MODIFIED", "SEQUENCE", "TRANSP"})
+_KINDS = {
+    "VALARM": "alarms (VALARM)",
+    "ATTENDEE": "attendees (ATTENDEE)",
+    "ORGANIZER": "organizers (ORGANIZER)",
+    "RDATE": "extra dates (RDATE): only RRULE repetitions are kept",
+}
+_STRUCTURE = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+_RRULE_LINE = re.compile(r"^RRULE(?:;[^:\r\n]*)?:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
+_OWN_UID = re.compile(r"^(?P<id>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)@(?P<domain>[^@\s]+)$")
+
+
+def sniff(head: str) -> bool:
+    """Whether the text starting a file is an iCalendar stream."""
+    return head.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCALENDAR")
+
+
+def read(raw: bytes, name: str) -> Batch:
+    """Every event of the calendar file ``raw`` (named ``name`` in problems)."""
+    text = decode(raw, name)
+    event_lines, rrule_texts = _scan(text, name)
+    from icalendar import Calendar
+
+    try:
+        calendars = Calendar.from_ical(text, multiple=True)
+    except ValueError as error:
+        raise InvalidInputError([_parse_problem(error, text, name)]) from None
+    batch = Batch(name, format=NAME)
+    reader = _Reader(batch, event_lines, rrule_texts)
+    for calendar in calendars:
+        reader.calendar(calendar)
+    reader.attach_overrides()
+    return batch
+
+
+def _scan(text: str, name: str) -> tuple[list[int], dict[int, str]]:
+    """The line of each VEVENT, and the RRULE of each as written (by VEVENT number).
+
+    Checks that every BEGIN has its END, so a truncated or spliced file is refused with
+    the line where it goes wrong, before the parser sees it.
+    """
+    stack: list[tuple[str, int]] = []
+    event_lines: list[int] = []
+    event_starts: list[int] = []
+    line, position = 1, 0
+    for found in _STRUCTURE.finditer(text):
+        line += text.count("\n", position, found.start())
+        position = found.start()
+        kind, component = found.group(1).upper(), found.group(2).upper()
+        if kind == "BEGIN":
+            if component == "VEVENT" and len(stack) == 1:
+                event_lines.append(line)
+                event_starts.append(position)
+            stack.append((component, line))
+        elif not stack or stack[-1][0] != component:
+            opened = f"{stack[-1][0]} (begun on line {stack[-1][1]})" if stack else "nothing"
+            raise _fail(
+                name,
+                line,
+                f"END:{component} here closes {opened}: the file is damaged",
+                "export the calendar again",
+            )
+        else:
+            stack.pop()
+    if stack:
+        component, begun = stack[-1]
+        last_line = line + text.count("\n", position)
+        raise _fail(
+            name,
+            last_line,
+            f"the file ends inside {component} (begun on line {begun}): it is cut short "
+            "(an interrupted download or copy?)",
+            "export or download the calendar again",
+        )
+    if not event_lines and "BEGIN:VCALENDAR" not in text[:4096].upper():
+        raise _fail(name, 1, "this is not an iCalendar file", "give a .ics file")
+    rrules: dict[int, str] = {}
+    for found in _RRULE_LINE.finditer(text):
+        index = bisect_right(event_starts, found.start()) - 1
+        if index >= 0:
+            rrules[index] = re.sub(r"\r?\n[ \t]", "", found.group(1)).strip()
+    return event_lines, rrules
+
+
+def _fail(name: str, line: int, message: str, hint: str) -> InvalidInputError:
+    return InvalidInputError([Problem(message, file=name, line=line, hint=hint)])
+
+
+def _parse_problem(error: ValueError, text: str, name: str) -> Problem:
+    """icalendar's refusal, on the line it quotes when it quotes one."""
+    message = str(error)
+    line = None
+    quoted = re.search(r"'([^'\r\n]{3,})'", message)
+    if quoted:
+        at = text.find(quoted.group(1))
+        if at >= 0:
+            line = text.count("\n", 0, at) + 1
+    return Problem(
+        f"the file is not a valid iCalendar file: {message}",
+        file=name,
+        line=line,
+        hint="export the calendar again; if it was edited by hand, check this line",
+    )
+
+
+class _Reader:
+    """Maps the components of one file into ``batch``."""
+
+    def __init__(self, batch: Batch, event_lines: list[int], rrule_texts: dict[int, str]) -> None:
+        self.batch = batch
+        self.event_lines = event_lines
+        self.rrule_texts = rrule_texts
+        self.index = -1  # VEVENT number in the file
+        self.locations: dict[str, str] = {}
+        self.floating_zone: str | None = None
+        self.own = False
+        #: Series by UID, and the overrides (RECURRENCE-ID) waiting for theirs.
+        self.series: dict[str, tuple[ImportedEvent, Moment]] = {}
+        self.overrides: list[tuple[str, Any, ImportedEvent]] = []
+
+    def calendar(self, calendar: Any) -> None:
+        batch = self.batch
+        self.own = str(calendar.get("PRODID", "")) == OWN_PRODID
+        for key, prop in (("title", "NAME"), ("title", "X-WR-CALNAME")):
+            if prop in calendar and "title" not in batch.calendar:
+                batch.calendar[key] = one_line(str(calendar[prop]))
+        for prop in ("DESCRIPTION", "X-WR-CALDESC"):
+            if prop in calendar and "description" not in batch.calendar:
+                batch.calendar["description"] = plain_text(str(calendar[prop]))
+        if self.own and "URL" in calendar:
+            batch.calendar["url"] = str(calendar["URL"])
+        for component in calendar.subcomponents:
+            if component.name == "VTIMEZONE" and "X-LIC-LOCATION" in component:
+                self.locations[str(component["TZID"])] = str(component["X-LIC-LOCATION"])
+        wr_zone = calendar.get("X-WR-TIMEZONE")
+        self.floating_zone = iana_name(str(wr_zone), self.locations) if wr_zone else None
+        if self.floating_zone:
+            batch.calendar["timezone"] = self.floating_zone
+        for component in calendar.subcomponents:
+            if component.name == "VEVENT":
+                self.index += 1
+                self.event(component)
+            elif component.name != "VTIMEZONE":
+                batch.dropped[f"{component.name.lower()} components ({component.name})"] += 1
+
+    def origin(self) -> Origin:
+        lines = self.event_lines
+        return Origin(self.batch.name, lines[self.index] if self.index < len(lines) else None)
+
+    def event(self, component: Any) -> None:
+        origin = self.origin()
+        batch = self.batch
+        before = len(batch.problems)
+        for prop, message in getattr(component, "errors", ()):
+            batch.fail(
+                f"{prop} cannot be read: {message}",
+                origin,
+                column=prop,
+                hint=f"check the event's {prop} in the calendar app, or export it again",
+            )
+        if len(batch.problems) > before:
+            return
+        self.note_dropped(component)
+        uid = str(component.get("UID", "")).strip() or None
+        summary = one_line(str(component.get("SUMMARY", "")))
+        what = f"event {summary!r}" if summary else f"event {uid or '(no title)'}"
+        if "DTSTART" not in component:
+            batch.skipped.append(Skip(origin, what, "it has no start (DTSTART)"))
+            return
+        try:
+            imported, start = self.table(component, summary, origin)
+        except TimeProblem as problem:
+            batch.fail(str(problem), origin, column=problem.prop, hint=problem.hint)
+            return
+        if imported is None:
+            return
+        imported.uid = uid
+        self.identify(imported, uid)
+        recurrence_id = component.get("RECURRENCE-ID")
+        if recurrence_id is not None and uid is not None:
+            self.overrides.append((uid, recurrence_id, imported))
+            return
+        if uid is not None and "rrule" in imported.table:
+            self.series.setdefault(uid, (imported, start))
+        batch.events.append(imported)
+
+    def identify(self, imported: ImportedEvent, uid: str | None) -> None:
+        """Our own UIDs (``<id>@<uid_domain>``) give the id back; others are kept as ``uid``."""
+        found = _OWN_UID.match(uid or "") if self.own else None
+        if found and ID_PATTERN.match(found.group("id")):
+            imported.table = {"id": found.group("id"), **imported.table}
+            imported.uid = None
+            self.batch.calendar.setdefault("uid_domain", found.group("domain"))
+
+    def note_dropped(self, component: Any) -> None:
+        dropped = self.batch.dropped
+        for sub in component.subcomponents:
+            dropped[_KINDS.get(sub.name, f"{sub.name} components")] += 1
+        for key in component:
+            if key in _MAPPED or key in _REGENERATED:
+                continue
+            if key in _KINDS:
+                dropped[_KINDS[key]] += 1
+            elif key.startswith("X-"):
+                dropped[f"{key} (a client's own property)"] += 1
+            else:
+                dropped[f"{key} (no place in events.toml)"] += 1
+
+    def table(
+        self, component: Any, summary: str, origin: Origin
+    ) -> tuple[ImportedEvent | None, Moment]:
+        """The event's table, and its start as read (for exdates of its overrides)."""
+        status = str(component.get("STATUS", "")).strip().lower() or None
+        if status not in (None, "confirmed", "tentative", "cancelled"):
+            self.batch.dropped[f"STATUS:{status.upper()} (read as confirmed)"] += 1
+            status = None
+        title = strip_status(summary, status)
+        start = moment("DTSTART", component["DTSTART"], self.locations, self.floating_zone)
+        end = (
+            moment("DTEND", component["DTEND"], self.locations, self.floating_zone)
+            if "DTEND" in component
+            else None
+        )
+        duration = _duration(component.get("DURATION"))
+        all_day = str(component.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
+        keys = date_keys(start, end, duration, all_day)
+        when: When | None = None
+        if "date" in keys and isinstance(keys["date"], date):
+            when = Day(keys["date"])
+        elif "end" in keys and not isinstance(keys["start"], datetime):
+            when = DayRange(keys["start"], keys["end"])
+        if when is not None and "RRULE" not in component:
+            first, last = when.first_day, when.last_day
+            uncertain = uncertain_date(title, first, last)
+            if uncertain is not None:
+                title, when = uncertain
+                keys = uncertain_keys(when)
+        table: dict[str, Any] = {"title": title, **keys}
+        owned = set(OWNED)
+        self.recurrence(component, table, start, origin, summary)
+        if "rrule" not in table and "RRULE" in component:
+            return None, start
+        location = one_line(str(component.get("LOCATION", "")))
+        if location:
+            table["location"] = location
+        description = str(component.get("DESCRIPTION", "")).replace("\r\n", "\n")
+        if self.own and start.fixed:
+            _shift_to_written_offset(keys, table, description)
+        own = (
+            own_description(description, when or _timed_when(keys), ours=self.own)
+            if description
+            else None
+        )
+        if own is not None:
+            description = own.description
+            if own.countries:
+                table["countries"] = own.countries
+            if own.sources:
+                table["sources"] = own.sources
+            owned |= {"countries", "sources"}
+        tags = tags_of(_categories(component.get("CATEGORIES")))
+        if tags:
+            table["tags"] = tags
+        description = plain_text(description)
+        if description:
+            table["description"] = description
+        if status and status != "confirmed":
+            table["status"] = status
+        url = str(component.get("URL", "")).strip()
+        if url.startswith(("http://", "https://")):
+            if own is None or not own.sources or own.sources[0].get("url") != url:
+                table["url"] = url
+        elif url:
+            self.batch.dropped["URL that is not a web address (http or https)"] += 1
+        return ImportedEvent(table, origin, frozenset(owned), first_day=_first_day(keys)), start
+
+    def recurrence(
+        self, component: Any, table: dict[str, Any], start: Moment, origin: Origin, summary: str
+    ) -> None:
+        if "RRULE" not in component:
+            return
+        rule = self.rrule_texts.get(self.index) or component["RRULE"].to_ical().decode()
+        if isinstance(component["RRULE"], list):
+            reason = "it has several RRULEs; events.toml takes one"
+        else:
+            parts = dict(part.partition("=")[::2] for part in rule.upper().split(";"))
+            reason = ""
+            if parts.get("FREQ") not in FREQUENCIES:
+                reason = f"it repeats {parts.get('FREQ', '?').lower()}; events.toml repeats at most daily"
+            elif "COUNT" not in parts and "UNTIL" not in parts:
+                reason = (
+                    "it repeats without end; events.toml needs COUNT or UNTIL "
+                    "(set an end date for the series in the calendar app)"
+                )
+        if reason:
+            self.batch.skipped.append(Skip(origin, f"event {summary!r}", reason))
+            return
+        table["rrule"] = rule
+        exdates: list[date | datetime] = []
+        raw = component.get("EXDATE")
+        for group in raw if isinstance(raw, list) else [raw] if raw is not None else []:
+            for value in group.dts:
+                exdates.append(exdate_value(value, start, self.locations))
+        if exdates:
+            table["exdates"] = sorted(set(exdates), key=str)
+
+    def attach_overrides(self) -> None:
+        """Each RECURRENCE-ID override: an exdate on its series, and an event of its own."""
+        for uid, recurrence_id, imported in self.overrides:
+            found = self.series.get(uid)
+            if found is not None:
+                series, start = found
+                try:
+                    excluded = exdate_value(recurrence_id, start, self.locations)
+                except TimeProblem as problem:
+                    self.batch.fail(str(problem), imported.origin, column="RECURRENCE-ID")
+                    continue
+                exdates = series.table.setdefault("exdates", [])
+                if excluded not in exdates:
+                    exdates.append(excluded)
+                    exdates.sort(key=str)
+                imported.table.pop("id", None)
+            imported.uid = f"{uid};RECURRENCE-ID={recurrence_id.to_ical().decode()}"
+            self.batch.events.append(imported)
+
+
+def _shift_to_written_offset(keys: dict[str, Any], table: dict[str, Any], text: str) -> None:
+    """Give a UTC time of our own the offset it was written at (its ``Date: `` line's)."""
+    from datetime import timezone
+
+    offset = written_offset(text)
+    if offset is None:
+        return
+    tz = timezone(offset)
+    for key in ("start", "end"):
+        value = table.get(key)
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            table[key] = keys[key] = value.astimezone(tz)
+
+
+def _duration(value: Any) -> timedelta | None:
+    if value is None:
+        return None
+    span = getattr(value, "dt", None)
+    if not isinstance(span, timedelta):
+        raise TimeProblem("DURATION", "DURATION is not a duration", "write e.g. PT1H or P2D")
+    return span
+
+
+def _categories(value: Any) -> list[str]:
+    labels: list[str] = []
+    for prop in value if isinstance(value, list) else [value] if value is not None else []:
+        labels.extend(str(cat) for cat in getattr(prop, "cats", [prop]))
+    return labels
+
+
+def _first_day(keys: dict[str, Any]) -> date | None:
+    value = keys.get("date", keys.get("start", (keys.get("between") or [None])[0]))
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        return date(int(value[:4]), int(value[5:7] or 1) if len(value) > 4 else 1, 1)
+    return None
+
+
+def _timed_when(keys: dict[str, Any]) -> When | None:
+    """The timed date shape of ``keys``, for matching our own ``Date: `` line."""
+    from asean_timeline.model import Timed
+    from asean_timeline.reference import zone
+
+    start = keys.get("start")
+    if not isinstance(start, datetime):
+        return None
+    try:
+        tz = zone(keys["timezone"]) if "timezone" in keys else start.tzinfo
+    except KeyError:
+        return None
+    if tz is None:
+        return None
+    begin = start.replace(tzinfo=tz) if start.tzinfo is None else start
+    end = keys.get("end")
+    stop = None
+    if isinstance(end, datetime):
+        stop = end.replace(tzinfo=tz) if end.tzinfo is None else end
+    return Timed(begin, stop, keys.get("timezone"))

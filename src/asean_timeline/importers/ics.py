@@ -17,7 +17,7 @@ from typing import Any
 from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Skip
 from asean_timeline.importers.icstimes import (
     Moment,
-    TimeProblem,
+    TimeValueError,
     date_keys,
     exdate_value,
     iana_name,
@@ -25,11 +25,13 @@ from asean_timeline.importers.icstimes import (
 )
 from asean_timeline.importers.own import (
     OWN_PRODID,
-    date_keys as uncertain_keys,
     own_description,
     strip_status,
     uncertain_date,
     written_offset,
+)
+from asean_timeline.importers.own import (
+    date_keys as uncertain_keys,
 )
 from asean_timeline.importers.text import decode, one_line, plain_text, tags_of
 from asean_timeline.model import Day, DayRange, When
@@ -234,7 +236,7 @@ class _Reader:
             return
         try:
             imported, start = self.table(component, summary, origin)
-        except TimeProblem as problem:
+        except TimeValueError as problem:
             batch.fail(str(problem), origin, column=problem.prop, hint=problem.hint)
             return
         if imported is None:
@@ -351,7 +353,8 @@ class _Reader:
             parts = dict(part.partition("=")[::2] for part in rule.upper().split(";"))
             reason = ""
             if parts.get("FREQ") not in FREQUENCIES:
-                reason = f"it repeats {parts.get('FREQ', '?').lower()}; events.toml repeats at most daily"
+                frequency = parts.get("FREQ", "?").lower()
+                reason = f"it repeats {frequency}; events.toml repeats at most daily"
             elif "COUNT" not in parts and "UNTIL" not in parts:
                 reason = (
                     "it repeats without end; events.toml needs COUNT or UNTIL "
@@ -377,7 +380,7 @@ class _Reader:
                 series, start = found
                 try:
                     excluded = exdate_value(recurrence_id, start, self.locations)
-                except TimeProblem as problem:
+                except TimeValueError as problem:
                     self.batch.fail(str(problem), imported.origin, column="RECURRENCE-ID")
                     continue
                 exdates = series.table.setdefault("exdates", [])
@@ -408,7 +411,7 @@ def _duration(value: Any) -> timedelta | None:
         return None
     span = getattr(value, "dt", None)
     if not isinstance(span, timedelta):
-        raise TimeProblem("DURATION", "DURATION is not a duration", "write e.g. PT1H or P2D")
+        raise TimeValueError("DURATION", "DURATION is not a duration", "write e.g. PT1H or P2D")
     return span
 
 

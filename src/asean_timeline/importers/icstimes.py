@@ -21,7 +21,7 @@ from typing import Any
 from asean_timeline.reference import zone_names
 
 
-class TimeProblem(ValueError):
+class TimeValueError(ValueError):
     """A date or time of the event that cannot be used: the message says why."""
 
     def __init__(self, prop: str, message: str, hint: str) -> None:
@@ -98,12 +98,12 @@ class Moment:
 def moment(prop: str, value: Any, locations: dict[str, str], floating_zone: str | None) -> Moment:
     """The icalendar ``vDDDTypes`` ``value`` of ``prop`` as a :class:`Moment`."""
     if isinstance(value, list):
-        raise TimeProblem(prop, f"the event has {len(value)} {prop} lines", f"keep one {prop}")
+        raise TimeValueError(prop, f"the event has {len(value)} {prop} lines", f"keep one {prop}")
     dt = value.dt
     if not isinstance(dt, datetime):
         if isinstance(dt, date):
             return Moment(dt)
-        raise TimeProblem(prop, f"{prop} is not a date or a time", "give a date or a date-time")
+        raise TimeValueError(prop, f"{prop} is not a date or a time", "give a date or a date-time")
     tzid = value.params.get("TZID")
     if tzid:
         name = iana_name(str(tzid), locations)
@@ -111,7 +111,7 @@ def moment(prop: str, value: Any, locations: dict[str, str], floating_zone: str 
             return Moment(dt.replace(tzinfo=None), name)
         if dt.tzinfo is not None:  # icalendar built it from the file's VTIMEZONE
             return Moment(dt.astimezone(UTC), fixed=True)
-        raise TimeProblem(
+        raise TimeValueError(
             prop,
             f"unknown time zone {str(tzid)!r}: it is neither an IANA nor a Windows zone name, "
             "and the file has no VTIMEZONE for it",
@@ -157,14 +157,14 @@ def date_keys(
     keys: dict[str, Any] = {"start": start.value}
     if end is not None:
         if end.is_day:
-            raise TimeProblem(
+            raise TimeValueError(
                 "DTEND",
                 "DTSTART is a time but DTEND is a date",
                 "give DTEND a time as well, or make the event all-day",
             )
         end = end.in_zone_of(start)
         if end.aware() < start.aware():
-            raise TimeProblem(
+            raise TimeValueError(
                 "DTEND", "DTEND is before DTSTART", "check the event's end in the calendar app"
             )
         if end.value != start.value:
@@ -193,5 +193,5 @@ def exdate_value(value: Any, start: Moment, locations: dict[str, str]) -> date |
         return found.value.date() if isinstance(found.value, datetime) else found.value
     if found.is_day:
         assert isinstance(start.value, datetime)
-        return datetime.combine(found.value, start.value.timetz())  # type: ignore[arg-type]
+        return datetime.combine(found.value, start.value.timetz())
     return found.in_zone_of(start).value

@@ -133,8 +133,10 @@ def own_description(text: str, when: When | None, *, ours: bool) -> OwnDescripti
 
 
 def _all_facts(lines: list[str]) -> bool:
-    return bool(lines) and lines[0].startswith(_FACT_PREFIXES) and all(
-        line.startswith(_FACT_PREFIXES) or line.startswith("- ") for line in lines
+    return (
+        bool(lines)
+        and lines[0].startswith(_FACT_PREFIXES)
+        and all(line.startswith(_FACT_PREFIXES) or line.startswith("- ") for line in lines)
     )
 
 

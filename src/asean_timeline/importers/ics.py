@@ -85,7 +85,7 @@ def sniff(head: str) -> bool:
 def read(raw: bytes, name: str) -> Batch:
     """Every event of the calendar file ``raw`` (named ``name`` in problems)."""
     text = decode(raw, name)
-    event_lines, rrule_texts = _scan(text, name)
+    event_lines, event_starts, rrule_texts = _scan(text, name)
     from icalendar import Calendar
 
     try:
@@ -93,14 +93,14 @@ def read(raw: bytes, name: str) -> Batch:
     except ValueError as error:
         raise InvalidInputError([_parse_problem(error, text, name)]) from None
     batch = Batch(name, format=NAME)
-    reader = _Reader(batch, event_lines, rrule_texts)
+    reader = _Reader(batch, text, event_lines, event_starts, rrule_texts)
     for calendar in calendars:
         reader.calendar(calendar)
     reader.attach_overrides()
     return batch
 
 
-def _scan(text: str, name: str) -> tuple[list[int], dict[int, str]]:
+def _scan(text: str, name: str) -> tuple[list[int], list[int], dict[int, str]]:
     """The line of each VEVENT, and the RRULE of each as written (by VEVENT number).
 
     Checks that every BEGIN has its END, so a truncated or spliced file is refused with
@@ -146,7 +146,7 @@ def _scan(text: str, name: str) -> tuple[list[int], dict[int, str]]:
         index = bisect_right(event_starts, found.start()) - 1
         if index >= 0:
             rrules[index] = re.sub(r"\r?\n[ \t]", "", found.group(1)).strip()
-    return event_lines, rrules
+    return event_lines, event_starts, rrules
 
 
 def _fail(name: str, line: int, message: str, hint: str) -> InvalidInputError:
@@ -173,9 +173,18 @@ def _parse_problem(error: ValueError, text: str, name: str) -> Problem:
 class _Reader:
     """Maps the components of one file into ``batch``."""
 
-    def __init__(self, batch: Batch, event_lines: list[int], rrule_texts: dict[int, str]) -> None:
+    def __init__(
+        self,
+        batch: Batch,
+        text: str,
+        event_lines: list[int],
+        event_starts: list[int],
+        rrule_texts: dict[int, str],
+    ) -> None:
         self.batch = batch
+        self.text = text
         self.event_lines = event_lines
+        self.event_starts = event_starts
         self.rrule_texts = rrule_texts
         self.index = -1  # VEVENT number in the file
         self.locations: dict[str, str] = {}
@@ -214,14 +223,37 @@ class _Reader:
         lines = self.event_lines
         return Origin(self.batch.name, lines[self.index] if self.index < len(lines) else None)
 
+    def line_of(self, needle: str) -> Origin:
+        """Where ``needle`` (a property name, or a quoted line) first stands in this VEVENT."""
+        origin = self.origin()
+        if self.index >= len(self.event_starts) or origin.line is None:
+            return origin
+        start = self.event_starts[self.index]
+        end = self.text.find("END:VEVENT", start)
+        match = re.compile(rf"^{re.escape(needle)}", re.MULTILINE | re.IGNORECASE).search(
+            self.text, start, end if end >= 0 else len(self.text)
+        )
+        if match is None:
+            return origin
+        return Origin(origin.file, origin.line + self.text.count("\n", start, match.start()))
+
     def event(self, component: Any) -> None:
         origin = self.origin()
         batch = self.batch
         before = len(batch.problems)
         for prop, message in getattr(component, "errors", ()):
+            if prop is None:
+                quoted = re.search(r"'([^'\r\n]+)'", message)
+                where = self.line_of(quoted.group(1)) if quoted else origin
+                batch.fail(
+                    f"a line of this event cannot be read: {message}",
+                    where,
+                    hint="export the calendar again; if it was edited by hand, fix this line",
+                )
+                continue
             batch.fail(
                 f"{prop} cannot be read: {message}",
-                origin,
+                self.line_of(prop),
                 column=prop,
                 hint=f"check the event's {prop} in the calendar app, or export it again",
             )
@@ -237,7 +269,8 @@ class _Reader:
         try:
             imported, start = self.table(component, summary, origin)
         except TimeValueError as problem:
-            batch.fail(str(problem), origin, column=problem.prop, hint=problem.hint)
+            where = self.line_of(problem.prop)
+            batch.fail(str(problem), where, column=problem.prop, hint=problem.hint)
             return
         if imported is None:
             return

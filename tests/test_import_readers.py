@@ -103,7 +103,8 @@ def test_our_own_events_ics_reads_back_at_its_precision() -> None:
     """Our markers come back: year, month and day-in-window dates, status prefixes, the
     description's facts, and ids from our UIDs."""
     batch = read_file(GOLDEN / "full" / "events.ics")
-    assert batch.skipped == [] and batch.problems == []
+    assert batch.skipped == []
+    assert batch.problems == []
     events = {str(e.table["id"]): e.table for e in batch.events}
     assert events["year-only"]["date"] == "2009"
     assert events["year-only"]["title"] == "Something in 2009"
@@ -283,9 +284,9 @@ def test_timelinejs_problems_name_row_and_column(tmp_path: Path) -> None:
     )
     batch = read_file(path)
     assert [(p.location, p.message) for p in batch.problems] == [
-        ("%s:2" % path, "column 'Month': '13' is not a month (1 to 12)"),
-        ("%s:3" % path, "column 'Day': 30 is not a real day: February 2023 has 28 days"),
-        ("%s:4" % path, "column 'Year': is empty"),
+        (f"{path}:2", "column 'Month': '13' is not a month (1 to 12)"),
+        (f"{path}:3", "column 'Day': 30 is not a real day: February 2023 has 28 days"),
+        (f"{path}:4", "column 'Year': is empty"),
     ]
 
 

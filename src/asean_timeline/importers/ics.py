@@ -259,15 +259,17 @@ class _Reader:
             )
         if len(batch.problems) > before:
             return
-        self.note_dropped(component)
-        uid = str(component.get("UID", "")).strip() or None
-        summary = one_line(str(component.get("SUMMARY", "")))
+        # A plain dict: icalendar's case-insensitive lookups cost more than the mapping.
+        props = dict(component)
+        self.note_dropped(component, props)
+        uid = str(props.get("UID", "")).strip() or None
+        summary = one_line(str(props.get("SUMMARY", "")))
         what = f"event {summary!r}" if summary else f"event {uid or '(no title)'}"
-        if "DTSTART" not in component:
+        if "DTSTART" not in props:
             batch.skipped.append(Skip(origin, what, "it has no start (DTSTART)"))
             return
         try:
-            imported, start = self.table(component, summary, origin)
+            imported, start = self.table(props, summary, origin)
         except TimeValueError as problem:
             where = self.line_of(problem.prop)
             batch.fail(str(problem), where, column=problem.prop, hint=problem.hint)
@@ -276,7 +278,7 @@ class _Reader:
             return
         imported.uid = uid
         self.identify(imported, uid)
-        recurrence_id = component.get("RECURRENCE-ID")
+        recurrence_id = props.get("RECURRENCE-ID")
         if recurrence_id is not None and uid is not None:
             self.overrides.append((uid, recurrence_id, imported))
             return
@@ -292,11 +294,11 @@ class _Reader:
             imported.uid = None
             self.batch.calendar.setdefault("uid_domain", found.group("domain"))
 
-    def note_dropped(self, component: Any) -> None:
+    def note_dropped(self, component: Any, props: dict[str, Any]) -> None:
         dropped = self.batch.dropped
         for sub in component.subcomponents:
             dropped[_KINDS.get(sub.name, f"{sub.name} components")] += 1
-        for key in component:
+        for key in props:
             if key in _MAPPED or key in _REGENERATED:
                 continue
             if key in _KINDS:
@@ -307,29 +309,29 @@ class _Reader:
                 dropped[f"{key} (no place in events.toml)"] += 1
 
     def table(
-        self, component: Any, summary: str, origin: Origin
+        self, props: dict[str, Any], summary: str, origin: Origin
     ) -> tuple[ImportedEvent | None, Moment]:
         """The event's table, and its start as read (for exdates of its overrides)."""
-        status = str(component.get("STATUS", "")).strip().lower() or None
+        status = str(props.get("STATUS", "")).strip().lower() or None
         if status not in (None, "confirmed", "tentative", "cancelled"):
             self.batch.dropped[f"STATUS:{status.upper()} (read as confirmed)"] += 1
             status = None
         title = strip_status(summary, status)
-        start = moment("DTSTART", component["DTSTART"], self.locations, self.floating_zone)
+        start = moment("DTSTART", props["DTSTART"], self.locations, self.floating_zone)
         end = (
-            moment("DTEND", component["DTEND"], self.locations, self.floating_zone)
-            if "DTEND" in component
+            moment("DTEND", props["DTEND"], self.locations, self.floating_zone)
+            if "DTEND" in props
             else None
         )
-        duration = _duration(component.get("DURATION"))
-        all_day = str(component.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
+        duration = _duration(props.get("DURATION"))
+        all_day = str(props.get("X-MICROSOFT-CDO-ALLDAYEVENT", "")).upper() == "TRUE"
         keys = date_keys(start, end, duration, all_day)
         when: When | None = None
         if "date" in keys and isinstance(keys["date"], date):
             when = Day(keys["date"])
         elif "end" in keys and not isinstance(keys["start"], datetime):
             when = DayRange(keys["start"], keys["end"])
-        if when is not None and "RRULE" not in component:
+        if when is not None and "RRULE" not in props:
             first, last = when.first_day, when.last_day
             uncertain = uncertain_date(title, first, last)
             if uncertain is not None:
@@ -337,13 +339,13 @@ class _Reader:
                 keys = uncertain_keys(when)
         table: dict[str, Any] = {"title": title, **keys}
         owned = set(OWNED)
-        self.recurrence(component, table, start, origin, summary)
-        if "rrule" not in table and "RRULE" in component:
+        self.recurrence(props, table, start, origin, summary)
+        if "rrule" not in table and "RRULE" in props:
             return None, start
-        location = one_line(str(component.get("LOCATION", "")))
+        location = one_line(str(props.get("LOCATION", "")))
         if location:
             table["location"] = location
-        description = str(component.get("DESCRIPTION", "")).replace("\r\n", "\n")
+        description = str(props.get("DESCRIPTION", "")).replace("\r\n", "\n")
         if self.own and start.fixed:
             _shift_to_written_offset(keys, table, description)
         own = (
@@ -358,7 +360,7 @@ class _Reader:
             if own.sources:
                 table["sources"] = own.sources
             owned |= {"countries", "sources"}
-        tags = tags_of(_categories(component.get("CATEGORIES")))
+        tags = tags_of(_categories(props.get("CATEGORIES")))
         if tags:
             table["tags"] = tags
         description = plain_text(description)
@@ -366,7 +368,7 @@ class _Reader:
             table["description"] = description
         if status and status != "confirmed":
             table["status"] = status
-        url = str(component.get("URL", "")).strip()
+        url = str(props.get("URL", "")).strip()
         if url.startswith(("http://", "https://")):
             if own is None or not own.sources or own.sources[0].get("url") != url:
                 table["url"] = url
@@ -375,12 +377,17 @@ class _Reader:
         return ImportedEvent(table, origin, frozenset(owned), first_day=_first_day(keys)), start
 
     def recurrence(
-        self, component: Any, table: dict[str, Any], start: Moment, origin: Origin, summary: str
+        self,
+        props: dict[str, Any],
+        table: dict[str, Any],
+        start: Moment,
+        origin: Origin,
+        summary: str,
     ) -> None:
-        if "RRULE" not in component:
+        if "RRULE" not in props:
             return
-        rule = self.rrule_texts.get(self.index) or component["RRULE"].to_ical().decode()
-        if isinstance(component["RRULE"], list):
+        rule = self.rrule_texts.get(self.index) or props["RRULE"].to_ical().decode()
+        if isinstance(props["RRULE"], list):
             reason = "it has several RRULEs; events.toml takes one"
         else:
             parts = dict(part.partition("=")[::2] for part in rule.upper().split(";"))
@@ -398,7 +405,7 @@ class _Reader:
             return
         table["rrule"] = rule
         exdates: list[date | datetime] = []
-        raw = component.get("EXDATE")
+        raw = props.get("EXDATE")
         for group in raw if isinstance(raw, list) else [raw] if raw is not None else []:
             for value in group.dts:
                 exdates.append(exdate_value(value, start, self.locations))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from html.parser import HTMLParser
 
 from asean_timeline.problems import InvalidInputError, Problem
@@ -96,16 +97,20 @@ def html_to_text(text: str) -> str:
 def plain_text(text: str) -> str:
     """``text`` as the file format keeps it: HTML converted, line ends as ``\\n``, trimmed."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if looks_like_html(text):
+    if "<" in text and looks_like_html(text):
         return html_to_text(text)
     return text.strip()
 
 
 def one_line(text: str) -> str:
     """A title or location: one line, control characters and runs of spaces collapsed."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", plain_text(text)).split())
+    return " ".join(_CONTROL.sub(" ", plain_text(text)).split())
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+@cache
 def tag_of(label: str) -> str:
     """A category or group label as a tag slug: ``Maritime Security`` → ``maritime-security``."""
     return slugify(label)[: MAX_LENGTH["tag"]].strip("-")

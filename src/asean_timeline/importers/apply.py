@@ -154,7 +154,7 @@ def _new_calendar(target: Path, batches: list[Batch]) -> dict[str, Any]:
             calendar.setdefault(key, value)
     if not calendar.get("title"):
         calendar["title"] = target.stem.replace("-", " ").replace("_", " ").strip() or "Timeline"
-    order = ("title", "description", "timezone", "url", "uid_domain")
+    order = ("title", "description", "timezone", "url", "uid_domain", "refresh_interval")
     return {key: calendar[key] for key in order if calendar.get(key)}
 
 

@@ -19,6 +19,7 @@ from asean_timeline.importers.icstimes import (
     Moment,
     TimeValueError,
     date_keys,
+    duration_text,
     exdate_value,
     iana_name,
     moment,
@@ -205,6 +206,9 @@ class _Reader:
                 batch.calendar["description"] = plain_text(str(calendar[prop]))
         if self.own and "URL" in calendar:
             batch.calendar["url"] = str(calendar["URL"])
+        refresh = getattr(calendar.get("REFRESH-INTERVAL"), "dt", None)
+        if self.own and isinstance(refresh, timedelta) and refresh > timedelta(0):
+            batch.calendar["refresh_interval"] = duration_text(refresh)
         for component in calendar.subcomponents:
             if component.name == "VTIMEZONE" and "X-LIC-LOCATION" in component:
                 self.locations[str(component["TZID"])] = str(component["X-LIC-LOCATION"])
@@ -263,7 +267,7 @@ class _Reader:
         props = dict(component)
         self.note_dropped(component, props)
         uid = str(props.get("UID", "")).strip() or None
-        summary = one_line(str(props.get("SUMMARY", "")))
+        summary = one_line(str(props.get("SUMMARY", "")), html=not self.own)
         what = f"event {summary!r}" if summary else f"event {uid or '(no title)'}"
         if "DTSTART" not in props:
             batch.skipped.append(Skip(origin, what, "it has no start (DTSTART)"))
@@ -342,7 +346,7 @@ class _Reader:
         self.recurrence(props, table, start, origin, summary)
         if "rrule" not in table and "RRULE" in props:
             return None, start
-        location = one_line(str(props.get("LOCATION", "")))
+        location = one_line(str(props.get("LOCATION", "")), html=not self.own)
         if location:
             table["location"] = location
         description = str(props.get("DESCRIPTION", "")).replace("\r\n", "\n")
@@ -363,14 +367,18 @@ class _Reader:
         tags = tags_of(_categories(props.get("CATEGORIES")))
         if tags:
             table["tags"] = tags
-        description = plain_text(description)
+        description = plain_text(description, html=not self.own)
         if description:
             table["description"] = description
         if status and status != "confirmed":
             table["status"] = status
         url = str(props.get("URL", "")).strip()
         if url.startswith(("http://", "https://")):
-            if own is None or not own.sources or own.sources[0].get("url") != url:
+            # Our exporter writes the first source's link when the event has none of its own.
+            first_link = (
+                next((s["url"] for s in own.sources if s.get("url")), None) if own else None
+            )
+            if first_link != url:
                 table["url"] = url
         elif url:
             self.batch.dropped["URL that is not a web address (http or https)"] += 1

@@ -118,7 +118,7 @@ def own_description(text: str, when: When | None, *, ours: bool) -> OwnDescripti
             body, facts = rest[1:blank], tail
         else:
             body, facts = rest[1:], []
-    elif not _all_facts(rest):
+    elif rest and not _all_facts(rest):
         return None
     found_countries: list[str] = []
     sources: list[dict[str, Any]] = []

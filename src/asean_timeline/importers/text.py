@@ -94,20 +94,22 @@ def html_to_text(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def plain_text(text: str) -> str:
-    """``text`` as the file format keeps it: HTML converted, line ends as ``\\n``, trimmed."""
+def plain_text(text: str, *, html: bool = True) -> str:
+    """``text`` as the file format keeps it: line ends as ``\\n``, trimmed, and HTML
+    converted to text unless ``html`` is false (text that is known to be plain)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "<" in text and looks_like_html(text):
+    if html and "<" in text and looks_like_html(text):
         return html_to_text(text)
     return text.strip()
 
 
-def one_line(text: str) -> str:
-    """A title or location: one line, control characters and runs of spaces collapsed."""
-    return " ".join(_CONTROL.sub(" ", plain_text(text)).split())
+def one_line(text: str, *, html: bool = True) -> str:
+    """A title or location on one line: each line break or control character becomes a
+    space (runs of them one space), the ends trimmed; other spacing is kept as written."""
+    return _CONTROL.sub(" ", plain_text(text, html=html)).strip()
 
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL = re.compile(r"[ \t]*[\x00-\x1f\x7f]+[ \t]*")
 
 
 @cache

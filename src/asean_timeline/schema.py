@@ -122,6 +122,10 @@ def schema() -> dict[str, Any]:
             "status": {"type": "string", "enum": [status.value for status in Status]},
             "sources": {"type": "array", "items": source},
             "url": {"type": "string", "pattern": _HTTP_URL, "maxLength": MAX_LENGTH["url"]},
+            "uid": _text(
+                "The event's UID in the calendar it was imported from (kept by import).",
+                MAX_LENGTH["uid"],
+            ),
         },
         "oneOf": [{"required": ["date"]}, {"required": ["start"]}, {"required": ["between"]}],
     }

@@ -36,11 +36,21 @@ EVENT_KEYS = (
     "status",
     "sources",
     "url",
+    # The UID the event had in the calendar it was imported from (see README, "Importing").
+    "uid",
 )
 SOURCE_KEYS = ("title", "publisher", "url", "published")
 
 #: Field length limits in characters (see README, "Limits").
-MAX_LENGTH = {"id": 100, "title": 200, "location": 200, "description": 5000, "tag": 50, "url": 2000}
+MAX_LENGTH = {
+    "id": 100,
+    "title": 200,
+    "location": 200,
+    "description": 5000,
+    "tag": 50,
+    "url": 2000,
+    "uid": 1000,
+}
 MAX_EVENTS = 200_000
 #: A recurring event has at most this many occurrences (see README, "Limits").
 MAX_OCCURRENCES = 10_000

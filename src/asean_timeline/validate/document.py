@@ -297,6 +297,7 @@ class _Validator:
             self.check_id(get, valid_id, title)
         description = get.text("description", limit=MAX_LENGTH["description"], multiline=True)
         location = get.text("location", limit=MAX_LENGTH["location"])
+        get.text("uid", limit=MAX_LENGTH["uid"])  # only the importer reads it
         url = get.url("url")
         status = get.choice("status", Status, default=Status.CONFIRMED)
         countries = get.countries("countries")

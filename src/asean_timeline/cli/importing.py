@@ -63,13 +63,19 @@ def import_(files: tuple[Path, ...], target: Path, format_name: str | None, dry_
     from asean_timeline.progress import Progress
 
     with cyclic_gc_paused(), Progress("reading", len(files)) as progress:
-        batches = read_all(list(files), format_name, progress.update)
-        progress.update(0, "checking the result")
+
+        def report(what: str, done: int, total: int) -> None:
+            progress.total = max(total, 1)
+            progress.update(done, what)
+
+        batches = read_all(list(files), format_name, report)
+        events = sum(len(batch.events) for batch in batches)
+        report(f"checking {events:,} events with {target}", 0, 1)
         prepared = prepare(target, batches)
         if not dry_run and prepared.changed:
             from asean_timeline.importers.save import save
 
-            progress.update(0, f"writing {target}")
+            report(f"writing {target}", 0, 1)
             save(prepared, target)
     _summarise(prepared, target, dry_run=dry_run)
 

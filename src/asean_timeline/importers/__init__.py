@@ -15,7 +15,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Protocol, cast
 
-from asean_timeline.importers.base import Batch
+from asean_timeline.importers.base import Batch, Report
 from asean_timeline.load import MAX_INPUT_BYTES
 from asean_timeline.problems import InvalidInputError, Problem
 
@@ -27,7 +27,7 @@ class Reader(Protocol):
 
     def sniff(self, head: str) -> bool: ...
 
-    def read(self, raw: bytes, name: str) -> Batch: ...
+    def read(self, raw: bytes, name: str, report: Report | None = None) -> Batch: ...
 
 
 #: Format name → the module that reads it (imported when used).
@@ -53,8 +53,9 @@ def guess_format(raw: bytes) -> str | None:
     return None
 
 
-def read_file(path: Path, format_name: str | None = None) -> Batch:
-    """Read one file to import; raise :class:`InvalidInputError` if it cannot be read at all."""
+def read_file(path: Path, format_name: str | None = None, report: Report | None = None) -> Batch:
+    """Read one file to import; raise :class:`InvalidInputError` if it cannot be read at all.
+    ``report`` is told of the progress of a long read."""
     name = str(path)
     try:
         size = path.stat().st_size
@@ -92,4 +93,4 @@ def read_file(path: Path, format_name: str | None = None) -> Batch:
                 )
             ]
         )
-    return reader(chosen).read(raw, name)
+    return reader(chosen).read(raw, name, report)

@@ -8,13 +8,12 @@ line or row it came from), so the command writes all of it or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from asean_timeline.importers import read_file
-from asean_timeline.importers.base import Batch, Origin
+from asean_timeline.importers.base import Batch, Origin, Report
 from asean_timeline.importers.merge import Outcome, Plan, plan
 from asean_timeline.load import Document, parse_document, read_document
 from asean_timeline.problems import InvalidInputError, Problem, Severity
@@ -43,19 +42,17 @@ class Prepared:
 
 
 def read_all(
-    files: list[Path],
-    format_name: str | None,
-    progress: Callable[[int, str], None] | None = None,
+    files: list[Path], format_name: str | None, report: Report | None = None
 ) -> list[Batch]:
-    """Every file read; every problem of every file raised together. ``progress`` is
-    told how many files are read and which is next."""
+    """Every file read; every problem of every file raised together. ``report`` is told
+    which file is being read, and how far a long one is."""
     batches: list[Batch] = []
     problems: list[Problem] = []
     for number, path in enumerate(files):
-        if progress is not None:
-            progress(number, f"reading {path.name}")
+        if report is not None:
+            report(f"reading {path}", number, len(files))
         try:
-            batch = read_file(path, format_name)
+            batch = read_file(path, format_name, report)
         except InvalidInputError as error:
             problems.extend(error.problems)
             continue

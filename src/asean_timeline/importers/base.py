@@ -10,11 +10,15 @@ file as a whole cannot be read (not UTF-8, not a calendar, no header row).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from asean_timeline.problems import Problem
+
+#: Told of long work: what is being done, how much of it is done, and of how much.
+Report = Callable[[str, int, int], None]
 
 #: The keys of an event table that say when it happens: replaced together on an update.
 DATE_KEYS = frozenset({"date", "start", "end", "duration", "between", "timezone"})

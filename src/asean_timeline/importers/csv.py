@@ -14,7 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from asean_timeline.importers.base import Batch, ImportedEvent
+from asean_timeline.importers.base import Batch, ImportedEvent, Report
 from asean_timeline.importers.merge import ordered
 from asean_timeline.importers.spreadsheet import (
     CellValueError,
@@ -61,7 +61,7 @@ def sniff(head: str) -> bool:
     return "title" in header and "precision" in header and "start" in header
 
 
-def read(raw: bytes, name: str) -> Batch:
+def read(raw: bytes, name: str, report: Report | None = None) -> Batch:
     """Every row of ``raw`` as an event table."""
     header, data = rows(raw, name, _REQUIRED, COLUMNS)
     batch = Batch(name, format=NAME)

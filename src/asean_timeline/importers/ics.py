@@ -14,7 +14,7 @@ from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Skip
+from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Report, Skip
 from asean_timeline.importers.icstimes import (
     Moment,
     TimeValueError,
@@ -83,18 +83,20 @@ def sniff(head: str) -> bool:
     return head.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCALENDAR")
 
 
-def read(raw: bytes, name: str) -> Batch:
+def read(raw: bytes, name: str, report: Report | None = None) -> Batch:
     """Every event of the calendar file ``raw`` (named ``name`` in problems)."""
     text = decode(raw, name)
     event_lines, event_starts, rrule_texts = _scan(text, name)
     from icalendar import Calendar
 
+    if report is not None:
+        report(f"parsing {name}", 0, len(event_lines))
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as error:
         raise InvalidInputError([_parse_problem(error, text, name)]) from None
     batch = Batch(name, format=NAME)
-    reader = _Reader(batch, text, event_lines, event_starts, rrule_texts)
+    reader = _Reader(batch, text, event_lines, event_starts, rrule_texts, report)
     for calendar in calendars:
         reader.calendar(calendar)
     reader.attach_overrides()
@@ -181,8 +183,10 @@ class _Reader:
         event_lines: list[int],
         event_starts: list[int],
         rrule_texts: dict[int, str],
+        report: Report | None = None,
     ) -> None:
         self.batch = batch
+        self.report = report
         self.text = text
         self.event_lines = event_lines
         self.event_starts = event_starts
@@ -220,6 +224,8 @@ class _Reader:
             if component.name == "VEVENT":
                 self.index += 1
                 self.event(component)
+                if self.report is not None and self.index % 256 == 0:
+                    self.report(f"reading {batch.name}", self.index, len(self.event_lines))
             elif component.name != "VTIMEZONE":
                 batch.dropped[f"{component.name.lower()} components ({component.name})"] += 1
 

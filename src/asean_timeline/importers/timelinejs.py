@@ -23,7 +23,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Skip
+from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Report, Skip
 from asean_timeline.importers.merge import ordered
 from asean_timeline.importers.spreadsheet import CellValueError, Row, cell_problem, header_of, rows
 from asean_timeline.importers.text import one_line, plain_text, tag_of
@@ -68,7 +68,7 @@ def sniff(head: str) -> bool:
     return {"year", "headline"} <= header
 
 
-def read(raw: bytes, name: str) -> Batch:
+def read(raw: bytes, name: str, report: Report | None = None) -> Batch:
     """Every row of the sheet: events, and the title row as the calendar's title."""
     header, data = rows(raw, name, _REQUIRED, COLUMNS)
     batch = Batch(name, format=NAME)

@@ -86,6 +86,7 @@ def test_outlook_windows_zones_all_day_flag_and_custom_zone() -> None:
     assert delhi["start"] == datetime(2024, 1, 20, 4, 30, tzinfo=UTC)
     assert delhi["status"] == "cancelled"
     assert batch.dropped["X-MICROSOFT-CDO-BUSYSTATUS (a client's own property)"] == 2
+    assert batch.dropped["language tags of texts (LANGUAGE=)"] == 3
 
 
 def test_apple_duration_and_multiline_location() -> None:

@@ -18,10 +18,13 @@ from asean_timeline.cli.app import (
 
 if TYPE_CHECKING:
     from asean_timeline.importers.apply import Prepared
+    from asean_timeline.problems import Problem
 
 IMPORT_FORMATS = ("ics", "csv", "timelinejs")  # importers.FORMATS (a test checks)
 #: At most this many changes are listed one by one; the rest are counted.
 _LISTED = 50
+#: At most this many warnings of one kind are listed one by one.
+_EACH_KIND = 3
 
 
 @cli.command("import")
@@ -101,14 +104,14 @@ def _summarise(prepared: Prepared, target: Path, *, dry_run: bool) -> None:
         shown += 1
     if shown > _LISTED:
         click.echo(f"… and {shown - _LISTED:,} more")
-    print_problems(prepared.warnings[:_LISTED], problem_format())
+    print_problems(_collapsed(prepared.warnings), problem_format())
     for skip in plan.skipped:
         click.echo(f"skipped {skip.what} ({skip.origin}): {skip.reason}", err=True)
     for kind, count in sorted(plan.dropped.items()):
         click.echo(f"not imported: {kind}, {count:,}×", err=True)
     if "title" in prepared.kept_calendar:
         click.echo(
-            f"kept the timeline's title; the file's title row says "
+            f"the timeline keeps its title; the imported file calls its calendar "
             f"{prepared.kept_calendar['title']!r}",
             err=True,
         )
@@ -123,6 +126,30 @@ def _summarise(prepared: Prepared, target: Path, *, dry_run: bool) -> None:
         click.echo(f"{target}{created}: {counts}", err=True)
     else:
         click.echo(f"{target}: nothing to change: {counts}", err=True)
+
+
+def _collapsed(warnings: list[Problem]) -> list[Problem]:
+    """At most a few warnings of each kind ("the event has no source" on 10,000 imported
+    events is one thing to fix, not 10,000), and one line counting the rest."""
+    from dataclasses import replace
+
+    by_kind: dict[tuple[str | None, str], list[Problem]] = {}
+    for warning in warnings:
+        by_kind.setdefault((warning.field, warning.message), []).append(warning)
+    shown: list[Problem] = []
+    for same in by_kind.values():
+        shown.extend(same[:_EACH_KIND])
+        if len(same) > _EACH_KIND:
+            more = len(same) - _EACH_KIND
+            shown.append(
+                replace(
+                    same[_EACH_KIND],
+                    message=f"{same[0].message} (and {more - 1:,} more events like it)"
+                    if more > 1
+                    else same[0].message,
+                )
+            )
+    return shown
 
 
 def _changed_keys(before: dict[str, object], after: dict[str, object]) -> list[str]:

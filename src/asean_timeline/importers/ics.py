@@ -308,6 +308,11 @@ class _Reader:
         dropped = self.batch.dropped
         for sub in component.subcomponents:
             dropped[_KINDS.get(sub.name, f"{sub.name} components")] += 1
+        for key in ("SUMMARY", "LOCATION", "DESCRIPTION"):
+            params = getattr(props.get(key), "params", None)
+            if params and "LANGUAGE" in params:
+                dropped["language tags of texts (LANGUAGE=)"] += 1
+                break
         for key in props:
             if key in _MAPPED or key in _REGENERATED:
                 continue

@@ -114,8 +114,12 @@ _CONTROL = re.compile(r"[ \t]*[\x00-\x1f\x7f]+[ \t]*")
 
 @cache
 def tag_of(label: str) -> str:
-    """A category or group label as a tag slug: ``Maritime Security`` → ``maritime-security``."""
-    return slugify(label)[: MAX_LENGTH["tag"]].strip("-")
+    """A category or group label as a tag slug: ``Maritime Security`` → ``maritime-security``,
+    ``Japan–ASEAN`` → ``japan-asean`` (punctuation of any script separates words)."""
+    return slugify(_PUNCTUATION.sub(" ", label))[: MAX_LENGTH["tag"]].strip("-")
+
+
+_PUNCTUATION = re.compile(r"[^\w]+|_")
 
 
 def tags_of(labels: list[str]) -> list[str]:

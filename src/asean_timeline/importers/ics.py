@@ -278,6 +278,9 @@ class _Reader:
         if "DTSTART" not in props:
             batch.skipped.append(Skip(origin, what, "it has no start (DTSTART)"))
             return
+        if not summary:
+            batch.skipped.append(Skip(origin, what, "it has no title (SUMMARY)"))
+            return
         try:
             imported, start = self.table(props, summary, origin)
         except TimeValueError as problem:

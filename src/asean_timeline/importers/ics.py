@@ -10,11 +10,11 @@ in :attr:`Batch.dropped`, never lost silently.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Report, Skip
+from asean_timeline.importers.icslayout import Layout, parse_problem, scan
 from asean_timeline.importers.icstimes import (
     Moment,
     TimeValueError,
@@ -27,16 +27,17 @@ from asean_timeline.importers.icstimes import (
 from asean_timeline.importers.own import (
     OWN_PRODID,
     own_description,
+    shift_to_written_offset,
     strip_status,
+    timed_when,
     uncertain_date,
-    written_offset,
 )
 from asean_timeline.importers.own import (
     date_keys as uncertain_keys,
 )
 from asean_timeline.importers.text import decode, one_line, plain_text, tags_of
 from asean_timeline.model import Day, DayRange, When
-from asean_timeline.problems import InvalidInputError, Problem
+from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate import FREQUENCIES, ID_PATTERN
 
 NAME = "ics"
@@ -73,8 +74,6 @@ _KINDS = {
     "ORGANIZER": "organizers (ORGANIZER)",
     "RDATE": "extra dates (RDATE): only RRULE repetitions are kept",
 }
-_STRUCTURE = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
-_RRULE_LINE = re.compile(r"^RRULE(?:;[^:\r\n]*)?:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
 _OWN_UID = re.compile(r"^(?P<id>[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)@(?P<domain>[^@\s]+)$")
 
 
@@ -86,111 +85,30 @@ def sniff(head: str) -> bool:
 def read(raw: bytes, name: str, report: Report | None = None) -> Batch:
     """Every event of the calendar file ``raw`` (named ``name`` in problems)."""
     text = decode(raw, name)
-    event_lines, event_starts, rrule_texts = _scan(text, name)
+    layout = scan(text, name)
     from icalendar import Calendar
 
     if report is not None:
-        report(f"parsing {name}", 0, len(event_lines))
+        report(f"parsing {name}", 0, len(layout.event_lines))
     try:
         calendars = Calendar.from_ical(text, multiple=True)
     except ValueError as error:
-        raise InvalidInputError([_parse_problem(error, text, name)]) from None
+        raise InvalidInputError([parse_problem(error, text, name)]) from None
     batch = Batch(name, format=NAME)
-    reader = _Reader(batch, text, event_lines, event_starts, rrule_texts, report)
+    reader = _Reader(batch, layout, report)
     for calendar in calendars:
         reader.calendar(calendar)
     reader.attach_overrides()
     return batch
 
 
-def _scan(text: str, name: str) -> tuple[list[int], list[int], dict[int, str]]:
-    """The line of each VEVENT, and the RRULE of each as written (by VEVENT number).
-
-    Checks that every BEGIN has its END, so a truncated or spliced file is refused with
-    the line where it goes wrong, before the parser sees it.
-    """
-    stack: list[tuple[str, int]] = []
-    event_lines: list[int] = []
-    event_starts: list[int] = []
-    line, position = 1, 0
-    for found in _STRUCTURE.finditer(text):
-        line += text.count("\n", position, found.start())
-        position = found.start()
-        kind, component = found.group(1).upper(), found.group(2).upper()
-        if kind == "BEGIN":
-            if component == "VEVENT" and len(stack) == 1:
-                event_lines.append(line)
-                event_starts.append(position)
-            stack.append((component, line))
-        elif not stack or stack[-1][0] != component:
-            opened = f"{stack[-1][0]} (begun on line {stack[-1][1]})" if stack else "nothing"
-            raise _fail(
-                name,
-                line,
-                f"END:{component} here closes {opened}: the file is damaged",
-                "export the calendar again",
-            )
-        else:
-            stack.pop()
-    if stack:
-        component, begun = stack[-1]
-        last_line = line + text.count("\n", position)
-        raise _fail(
-            name,
-            last_line,
-            f"the file ends inside {component} (begun on line {begun}): it is cut short "
-            "(an interrupted download or copy?)",
-            "export or download the calendar again",
-        )
-    if not event_lines and "BEGIN:VCALENDAR" not in text[:4096].upper():
-        raise _fail(name, 1, "this is not an iCalendar file", "give a .ics file")
-    rrules: dict[int, str] = {}
-    for found in _RRULE_LINE.finditer(text):
-        index = bisect_right(event_starts, found.start()) - 1
-        if index >= 0:
-            rrules[index] = re.sub(r"\r?\n[ \t]", "", found.group(1)).strip()
-    return event_lines, event_starts, rrules
-
-
-def _fail(name: str, line: int, message: str, hint: str) -> InvalidInputError:
-    return InvalidInputError([Problem(message, file=name, line=line, hint=hint)])
-
-
-def _parse_problem(error: ValueError, text: str, name: str) -> Problem:
-    """icalendar's refusal, on the line it quotes when it quotes one."""
-    message = str(error)
-    line = None
-    quoted = re.search(r"'([^'\r\n]{3,})'", message)
-    if quoted:
-        at = text.find(quoted.group(1))
-        if at >= 0:
-            line = text.count("\n", 0, at) + 1
-    return Problem(
-        f"the file is not a valid iCalendar file: {message}",
-        file=name,
-        line=line,
-        hint="export the calendar again; if it was edited by hand, check this line",
-    )
-
-
 class _Reader:
     """Maps the components of one file into ``batch``."""
 
-    def __init__(
-        self,
-        batch: Batch,
-        text: str,
-        event_lines: list[int],
-        event_starts: list[int],
-        rrule_texts: dict[int, str],
-        report: Report | None = None,
-    ) -> None:
+    def __init__(self, batch: Batch, layout: Layout, report: Report | None = None) -> None:
         self.batch = batch
         self.report = report
-        self.text = text
-        self.event_lines = event_lines
-        self.event_starts = event_starts
-        self.rrule_texts = rrule_texts
+        self.layout = layout
         self.index = -1  # VEVENT number in the file
         self.locations: dict[str, str] = {}
         self.floating_zone: str | None = None
@@ -225,27 +143,21 @@ class _Reader:
                 self.index += 1
                 self.event(component)
                 if self.report is not None and self.index % 256 == 0:
-                    self.report(f"reading {batch.name}", self.index, len(self.event_lines))
+                    total = len(self.layout.event_lines)
+                    self.report(f"reading {batch.name}", self.index, total)
             elif component.name != "VTIMEZONE":
                 batch.dropped[f"{component.name.lower()} components ({component.name})"] += 1
 
     def origin(self) -> Origin:
-        lines = self.event_lines
+        lines = self.layout.event_lines
         return Origin(self.batch.name, lines[self.index] if self.index < len(lines) else None)
 
     def line_of(self, needle: str) -> Origin:
         """Where ``needle`` (a property name, or a quoted line) first stands in this VEVENT."""
         origin = self.origin()
-        if self.index >= len(self.event_starts) or origin.line is None:
+        if origin.line is None:
             return origin
-        start = self.event_starts[self.index]
-        end = self.text.find("END:VEVENT", start)
-        match = re.compile(rf"^{re.escape(needle)}", re.MULTILINE | re.IGNORECASE).search(
-            self.text, start, end if end >= 0 else len(self.text)
-        )
-        if match is None:
-            return origin
-        return Origin(origin.file, origin.line + self.text.count("\n", start, match.start()))
+        return Origin(origin.file, self.layout.line_in_event(self.index, needle))
 
     def event(self, component: Any) -> None:
         origin = self.origin()
@@ -365,9 +277,9 @@ class _Reader:
             table["location"] = location
         description = str(props.get("DESCRIPTION", "")).replace("\r\n", "\n")
         if self.own and start.fixed:
-            _shift_to_written_offset(keys, table, description)
+            shift_to_written_offset(keys, table, description)
         own = (
-            own_description(description, when or _timed_when(keys), ours=self.own)
+            own_description(description, when or timed_when(keys), ours=self.own)
             if description
             else None
         )
@@ -408,7 +320,7 @@ class _Reader:
     ) -> None:
         if "RRULE" not in props:
             return
-        rule = self.rrule_texts.get(self.index) or props["RRULE"].to_ical().decode()
+        rule = self.layout.rrules.get(self.index) or props["RRULE"].to_ical().decode()
         if isinstance(props["RRULE"], list):
             reason = "it has several RRULEs; events.toml takes one"
         else:
@@ -454,20 +366,6 @@ class _Reader:
             self.batch.events.append(imported)
 
 
-def _shift_to_written_offset(keys: dict[str, Any], table: dict[str, Any], text: str) -> None:
-    """Give a UTC time of our own the offset it was written at (its ``Date: `` line's)."""
-    from datetime import timezone
-
-    offset = written_offset(text)
-    if offset is None:
-        return
-    tz = timezone(offset)
-    for key in ("start", "end"):
-        value = table.get(key)
-        if isinstance(value, datetime) and value.tzinfo is not None:
-            table[key] = keys[key] = value.astimezone(tz)
-
-
 def _duration(value: Any) -> timedelta | None:
     if value is None:
         return None
@@ -493,25 +391,3 @@ def _first_day(keys: dict[str, Any]) -> date | None:
     if isinstance(value, str):
         return date(int(value[:4]), int(value[5:7] or 1) if len(value) > 4 else 1, 1)
     return None
-
-
-def _timed_when(keys: dict[str, Any]) -> When | None:
-    """The timed date shape of ``keys``, for matching our own ``Date: `` line."""
-    from asean_timeline.model import Timed
-    from asean_timeline.reference import zone
-
-    start = keys.get("start")
-    if not isinstance(start, datetime):
-        return None
-    try:
-        tz = zone(keys["timezone"]) if "timezone" in keys else start.tzinfo
-    except KeyError:
-        return None
-    if tz is None:
-        return None
-    begin = start.replace(tzinfo=tz) if start.tzinfo is None else start
-    end = keys.get("end")
-    stop = None
-    if isinstance(end, datetime):
-        stop = end.replace(tzinfo=tz) if end.tzinfo is None else end
-    return Timed(begin, stop, keys.get("timezone"))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -179,3 +179,39 @@ def _source(line: str) -> dict[str, Any] | None:
     if published:
         source["published"] = date.fromisoformat(published) if len(published) == 10 else published
     return source
+
+
+def shift_to_written_offset(keys: dict[str, Any], table: dict[str, Any], text: str) -> None:
+    """Give a UTC time of our own the offset it was written at (its ``Date: `` line's)."""
+    from datetime import timezone
+
+    offset = written_offset(text)
+    if offset is None:
+        return
+    tz = timezone(offset)
+    for key in ("start", "end"):
+        value = table.get(key)
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            table[key] = keys[key] = value.astimezone(tz)
+
+
+def timed_when(keys: dict[str, Any]) -> When | None:
+    """The timed date shape of ``keys``, for matching our own ``Date: `` line."""
+    from asean_timeline.model import Timed
+    from asean_timeline.reference import zone
+
+    start = keys.get("start")
+    if not isinstance(start, datetime):
+        return None
+    try:
+        tz = zone(keys["timezone"]) if "timezone" in keys else start.tzinfo
+    except KeyError:
+        return None
+    if tz is None:
+        return None
+    begin = start.replace(tzinfo=tz) if start.tzinfo is None else start
+    end = keys.get("end")
+    stop = None
+    if isinstance(end, datetime):
+        stop = end.replace(tzinfo=tz) if end.tzinfo is None else end
+    return Timed(begin, stop, keys.get("timezone"))

@@ -404,3 +404,24 @@ def test_update_keeps_keys_the_source_does_not_speak_for() -> None:
         "sources": [{"publisher": "Kyodo"}],
         "uid": "x@example.org",
     }
+
+
+def test_icalendar_is_loaded_only_to_read_a_calendar(tmp_path: Path) -> None:
+    """Reading a spreadsheet does not import icalendar; reading a calendar does."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from pathlib import Path; from asean_timeline.importers import read_file; "
+        "read_file(Path(sys.argv[1])); print('icalendar' in sys.modules)"
+    )
+    loaded = [
+        subprocess.run(
+            [sys.executable, "-c", code, str(DATA / name)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        for name in ("timelinejs.csv", "apple.ics")
+    ]
+    assert loaded == ["False", "True"]

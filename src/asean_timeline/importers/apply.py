@@ -90,6 +90,8 @@ def prepare(target: Path, batches: list[Batch]) -> Prepared:
     after = validate(Document(str(target), data, b""))
     origins = {change.id: change.origin for change in result.changes}
     errors = [_at_origin(p, origins) for p in after.errors]
+    if not exists:
+        errors = [_for_a_new_file(p, target) for p in errors]
     if errors or after.timeline is None:
         raise InvalidInputError(errors)
     if before is not None and before.timeline is not None:
@@ -119,6 +121,20 @@ def _at_origin(problem: Problem, origins: dict[str, Origin]) -> Problem:
     from dataclasses import replace
 
     return replace(problem, file=origin.file, line=origin.line, column=None)
+
+
+def _for_a_new_file(problem: Problem, target: Path) -> Problem:
+    """A time with no zone, imported into a file that does not exist yet: the default zone
+    can only come from a ``[calendar]`` table written first."""
+    if problem.field != "timezone" or "needs a time zone" not in problem.message:
+        return problem
+    from dataclasses import replace
+
+    return replace(
+        problem,
+        hint=f'the file has no time zone for it: create {target} with [calendar] title = "…" '
+        'and timezone = "Asia/Tokyo" (your zone), then import again',
+    )
 
 
 def _settle_unchanged(result: Plan, old: Any, new: Any) -> None:

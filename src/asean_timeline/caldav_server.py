@@ -93,7 +93,7 @@ class RetryPolicy:
 
     timeout: float = 30.0
     attempts: int = 4
-    backoff: float = 1.0  # seconds before the first retry; doubled for each next one
+    backoff: float = 0.5  # seconds before the first retry; doubled for each next one
     max_wait: float = 60.0  # the longest pause, whatever Retry-After asks
 
 
@@ -127,6 +127,20 @@ class Collection:
         self.requests: Counter[str] = Counter()
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._clients: list[Any] = []
+
+    def close(self) -> None:
+        """Close every connection the clients hold."""
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    def __enter__(self) -> Collection:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
 
     # Requests ------------------------------------------------------------------
 
@@ -216,6 +230,8 @@ class Collection:
             )
             client.session.hooks["response"].append(self._count)
             self._local.client = client
+            with self._lock:
+                self._clients.append(client)
         return client
 
     def _count(self, response: Any, *_args: Any, **_kwargs: Any) -> Any:

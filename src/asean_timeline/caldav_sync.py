@@ -130,7 +130,14 @@ def same_content(server_data: str, body: bytes) -> bool:
 
 def _content_lines(text: str) -> list[str]:
     unfolded = text.replace("\r\n", "\n").replace("\n ", "").replace("\n\t", "")
-    return sorted(line for line in unfolded.split("\n") if line)
+    return sorted(_canonical(line) for line in unfolded.split("\n") if line)
+
+
+def _canonical(line: str) -> str:
+    """A content line with the parts of a recurrence rule sorted (Xandikos reorders them)."""
+    if line.startswith("RRULE:"):
+        return "RRULE:" + ";".join(sorted(line.removeprefix("RRULE:").split(";")))
+    return line
 
 
 def is_ours(server_data: str, uid: str) -> bool:

@@ -138,7 +138,7 @@ def caldav(
         without_credentials(url), credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
     )
     state = state_path or (file if file.is_dir() else file.parent) / SYNC_STATE
-    with Progress("publishing to CalDAV", 0) as progress:
+    with collection, Progress("publishing to CalDAV", 0) as progress:
 
         def show(done: int, total: int) -> None:
             progress.total = total

@@ -1,0 +1,444 @@
+"""`publish caldav` against real servers (Radicale and Xandikos) started on 127.0.0.1."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import caldav
+import icalendar
+import niquests
+import pytest
+from click.testing import CliRunner
+
+from asean_timeline.caldav_server import (
+    PASSWORD_VARIABLE,
+    CalDAVError,
+    Collection,
+    Credentials,
+    RetryPolicy,
+    resource_key,
+)
+from asean_timeline.caldav_sync import STATE_FILENAME, SyncReport, read_state, sync
+from asean_timeline.cli import cli
+from asean_timeline.exporters import ics
+from asean_timeline.model import Month, Timed, Timeline, Year
+from asean_timeline.pipeline import load_timeline
+from asean_timeline.revisions import update
+from asean_timeline.wording import calendar_summary
+from tests import caldav_servers
+from tests.caldav_servers import DavServer
+from tests.conftest import FIXED_TIME, FULL
+
+#: Quick to give up, so a test of a dead server does not wait for minutes.
+QUICK = RetryPolicy(timeout=5, attempts=2, backoff=0.05)
+ALICE, ALICE_PASSWORD = "alice", "correct-horse-battery-42"
+
+
+@pytest.fixture(scope="session")
+def radicale_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
+    server = caldav_servers.radicale(tmp_path_factory.mktemp("radicale"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def xandikos_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
+    server = caldav_servers.xandikos(tmp_path_factory.mktemp("xandikos"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["radicale", "xandikos"])
+def server(request: pytest.FixtureRequest) -> DavServer:
+    """Each of the two servers in turn."""
+    found: DavServer = request.getfixturevalue(f"{request.param}_server")
+    return found
+
+
+@pytest.fixture
+def own_radicale(tmp_path: Path) -> Iterator[DavServer]:
+    """A Radicale for one test only (the test may kill it)."""
+    server = caldav_servers.radicale(tmp_path / "own-radicale")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def radicale_with_logins(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DavServer]:
+    """Radicale that asks for a login (htpasswd, plain): alice only."""
+    root = tmp_path_factory.mktemp("radicale-logins")
+    htpasswd = root / "htpasswd"
+    htpasswd.write_text(f"{ALICE}:{ALICE_PASSWORD}\n")
+    server = caldav_servers.radicale(root, htpasswd)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def timeline_file(tmp_path: Path) -> Path:
+    """A copy of the feature tour (every date form, zones, recurrences) to edit."""
+    path = tmp_path / "timeline" / "events.toml"
+    path.parent.mkdir()
+    shutil.copy(FULL, path)
+    return path
+
+
+def publish(
+    url: str,
+    path: Path,
+    *,
+    force: bool = False,
+    workers: int = 4,
+    login: Credentials | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> SyncReport:
+    """Sync ``path`` to ``url`` as the command does, with the state file beside it."""
+    timeline, _ = load_timeline(path)
+    calendars = ics.event_calendars(timeline, update(timeline, {}, FIXED_TIME))
+    with Collection(url, login or Credentials(None), QUICK) as collection:
+        return sync(
+            collection,
+            calendars,
+            path.parent / STATE_FILENAME,
+            domain=timeline.calendar.uid_domain,
+            force=force,
+            workers=workers,
+            progress=progress,
+        )
+
+
+def listing(url: str, auth: tuple[str, str] | None = None) -> dict[str, str | None]:
+    """Resource name → ETag on the server, read with a PROPFIND of our own client."""
+    login = Credentials(*auth) if auth else Credentials(None)
+    with Collection(url, login) as collection:
+        return {key: found.etag for key, found in collection.listing().items()}
+
+
+def read_back(url: str) -> dict[str, icalendar.Event]:
+    """Every event in the collection, read through the caldav library, by UID."""
+    with caldav.DAVClient(url=url) as client:
+        calendar = client.calendar(url=url)
+        found = {}
+        for resource in calendar.get_events():
+            parsed = icalendar.Calendar.from_ical(resource.get_data())
+            (event,) = parsed.walk("VEVENT")
+            assert str(event["UID"]) not in found, "one resource per event"
+            found[str(event["UID"])] = event
+        return found
+
+
+def expected(timeline: Timeline) -> dict[str, tuple[str, Any, Any]]:
+    """UID → (summary, start, end) from the model, as RFC 5545 states them."""
+    result = {}
+    for event in timeline.events:
+        when = event.when
+        start: date | datetime
+        end: date | datetime | None
+        if isinstance(when, Timed):
+            start, end = when.start, when.end
+        else:
+            start = when.first_day
+            end = (when.first_day if isinstance(when, Year | Month) else when.last_day) + timedelta(
+                days=1
+            )
+        uid = ics.uid(event, timeline.calendar.uid_domain)
+        result[uid] = (calendar_summary(event), start, end)
+    return result
+
+
+def assert_server_matches_model(url: str, path: Path) -> None:
+    timeline, _ = load_timeline(path)
+    found = read_back(url)
+    want = expected(timeline)
+    assert sorted(found) == sorted(want)
+    for uid, (summary, start, end) in want.items():
+        event = found[uid]
+        assert str(event["SUMMARY"]) == summary, uid
+        assert event.decoded("DTSTART") == start, uid
+        assert (event.decoded("DTEND") if "DTEND" in event else None) == end, uid
+
+
+def writes(report: SyncReport) -> int:
+    return report.requests["PUT"] + report.requests["DELETE"]
+
+
+def test_event_calendars_hold_what_events_ics_holds(timeline_file: Path) -> None:
+    """Each per-event VCALENDAR's VEVENT and VTIMEZONE are byte-for-byte in events.ics."""
+    timeline, _ = load_timeline(timeline_file)
+    revisions = update(timeline, {}, FIXED_TIME)
+    whole = ics.render(timeline, revisions)
+    calendars = ics.event_calendars(timeline, revisions)
+    assert len(calendars) == len(timeline.events)
+    zoned = 0
+    for body in calendars.values():
+        assert body.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:")
+        assert b"METHOD:" not in body  # RFC 4791 4.1: not in a calendar collection
+        parts = body.split(b"BEGIN:", 2)[2:]  # from the first component on
+        for part in (b"BEGIN:" + parts[0]).split(b"END:VCALENDAR")[0].split(b"BEGIN:VEVENT"):
+            if part:
+                piece = part if part.startswith(b"BEGIN:VTIMEZONE") else b"BEGIN:VEVENT" + part
+                assert piece in whole
+        zoned += body.count(b"BEGIN:VTIMEZONE")
+        assert body.count(b"BEGIN:VTIMEZONE") <= 1 and body.count(b"BEGIN:VEVENT") == 1
+    assert zoned > 0  # the feature tour has events in zones
+
+
+def test_first_sync_creates_each_event_and_reads_back_as_the_model(
+    server: DavServer, timeline_file: Path
+) -> None:
+    """A first sync PUTs one resource per event; read back, UID, summary, start, end match."""
+    url = server.new_calendar()
+    report = publish(url, timeline_file)
+    timeline, _ = load_timeline(timeline_file)
+    assert len(report.created) == len(timeline.events) == report.requests["PUT"]
+    assert not report.conflicts and not report.updated and not report.deleted
+    assert_server_matches_model(url, timeline_file)
+    state = read_state(timeline_file.parent / STATE_FILENAME)[url]
+    assert listing(url) == {resource_key(e.href): e.etag for e in state.values()}
+
+
+def test_second_sync_sends_no_write(server: DavServer, timeline_file: Path) -> None:
+    """With nothing changed, a sync only reads (one PROPFIND)."""
+    url = server.new_calendar()
+    publish(url, timeline_file)
+    again = publish(url, timeline_file)
+    assert writes(again) == 0
+    assert again.unchanged == len(load_timeline(timeline_file)[0].events)
+    assert dict(again.requests) == {"PROPFIND": 1}
+
+
+def test_one_edited_event_sends_exactly_one_put(server: DavServer, timeline_file: Path) -> None:
+    """Editing one title re-sends that event alone, and the server shows the new title."""
+    url = server.new_calendar()
+    publish(url, timeline_file)
+    text = timeline_file.read_text()
+    timeline_file.write_text(text.replace('"Leap day meeting"', '"Leap day meeting, moved"'))
+    report = publish(url, timeline_file)
+    assert report.requests["PUT"] == 1 and report.requests["DELETE"] == 0
+    assert [uid.split("@")[0] for uid in report.updated] == ["leap-day"]
+    assert_server_matches_model(url, timeline_file)
+
+
+def test_a_removed_event_is_deleted_and_other_resources_are_left(
+    server: DavServer, timeline_file: Path
+) -> None:
+    """Removing an event DELETEs its resource; a resource someone else put there stays."""
+    url = server.new_calendar()
+    foreign = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//someone//else//EN\r\nBEGIN:VEVENT\r\n"
+        b"UID:team-lunch@example.com\r\nDTSTAMP:20240101T000000Z\r\n"
+        b"DTSTART;VALUE=DATE:20240105\r\nSUMMARY:Team lunch\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    put = niquests.put(url + "team-lunch.ics", data=foreign, timeout=10)
+    assert put.status_code in (201, 204)
+    publish(url, timeline_file)
+    text = timeline_file.read_text()
+    start = text.index('[[events]]\nid = "leap-day"')
+    timeline_file.write_text(text[:start] + text[text.index("[[events]]", start + 1) :])
+    report = publish(url, timeline_file)
+    assert [uid.split("@")[0] for uid in report.deleted] == ["leap-day"]
+    assert report.requests["DELETE"] == 1 and report.requests["PUT"] == 0
+    names = listing(url)
+    assert "team-lunch.ics" in names
+    assert not any(name.startswith("leap-day@") for name in names)
+    assert set(read_back(url)) == set(expected(load_timeline(timeline_file)[0])) | {
+        "team-lunch@example.com"
+    }
+
+
+def _edit_on_server(url: str, name: str, summary: str) -> None:
+    """Change an event's SUMMARY the way a calendar app would (a plain PUT)."""
+    href = url + name
+    body = niquests.get(href, timeout=10).text
+    lines = [
+        f"SUMMARY:{summary}" if line.startswith("SUMMARY:") else line
+        for line in body.replace("\r\n ", "").splitlines()
+    ]
+    assert niquests.put(href, data="\r\n".join(lines) + "\r\n", timeout=10).status_code in (
+        201,
+        204,
+    )
+
+
+def test_an_event_edited_on_the_server_is_a_conflict_until_forced(
+    server: DavServer, timeline_file: Path
+) -> None:
+    """A server-side edit is reported and kept; --force puts our version back."""
+    url = server.new_calendar()
+    publish(url, timeline_file)
+    domain = load_timeline(timeline_file)[0].calendar.uid_domain
+    uid = f"leap-day@{domain}"
+    _edit_on_server(url, f"leap-day%40{domain}.ics", "Edited in a calendar app")
+    timeline_file.write_text(timeline_file.read_text().replace("Leap day meeting", "Leap day 2"))
+    report = publish(url, timeline_file)
+    assert [c.uid for c in report.conflicts] == [uid]
+    assert writes(report) == 0
+    assert str(read_back(url)[uid]["SUMMARY"]) == "Edited in a calendar app"
+    forced = publish(url, timeline_file, force=True)
+    assert forced.updated == [uid] and not forced.conflicts
+    assert_server_matches_model(url, timeline_file)
+    assert writes(publish(url, timeline_file)) == 0
+
+
+def test_a_lost_state_file_is_rebuilt_without_duplicates(
+    server: DavServer, timeline_file: Path
+) -> None:
+    """Without its state file, a sync recognises its own resources: no write, none doubled."""
+    url = server.new_calendar()
+    publish(url, timeline_file)
+    before = listing(url)
+    state_file = timeline_file.parent / STATE_FILENAME
+    state_file.unlink()
+    report = publish(url, timeline_file)
+    assert writes(report) == 0 and not report.conflicts
+    assert listing(url) == before
+    assert {resource_key(e.href) for e in read_state(state_file)[url].values()} == set(before)
+
+
+def test_a_lost_state_file_still_lets_removed_events_go(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """With the state lost, an event removed from the timeline is still found and deleted."""
+    url = radicale_server.new_calendar()
+    publish(url, timeline_file)
+    (timeline_file.parent / STATE_FILENAME).unlink()
+    text = timeline_file.read_text()
+    start = text.index('[[events]]\nid = "leap-day"')
+    timeline_file.write_text(text[:start] + text[text.index("[[events]]", start + 1) :])
+    report = publish(url, timeline_file)
+    assert [uid.split("@")[0] for uid in report.deleted] == ["leap-day"]
+    assert_server_matches_model(url, timeline_file)
+
+
+def test_a_server_killed_mid_sync_leaves_a_true_state_and_the_next_run_completes(
+    own_radicale: DavServer, timeline_file: Path
+) -> None:
+    """After a crash part-way, the state file lists only what the server holds; a rerun
+    sends only the rest and ends with each event once."""
+    url = own_radicale.new_calendar()
+    total = len(load_timeline(timeline_file)[0].events)
+
+    def crash_after_three(done: int, _total: int) -> None:
+        if done == 3:
+            own_radicale.stop()
+
+    with pytest.raises(CalDAVError, match="failed 2 times"):
+        publish(url, timeline_file, workers=1, progress=crash_after_three)
+    own_radicale.start()
+    on_server = listing(url)
+    state = read_state(timeline_file.parent / STATE_FILENAME)[url]
+    recorded = {resource_key(e.href): e.etag for e in state.values()}
+    assert len(recorded) >= 3
+    assert recorded.items() <= on_server.items()  # every recorded write is there, same ETag
+    assert len(on_server) - len(recorded) <= 1  # at most the one in flight when it died
+    resumed = publish(url, timeline_file)
+    assert resumed.requests["PUT"] == total - len(on_server)
+    assert_server_matches_model(url, timeline_file)
+    assert writes(publish(url, timeline_file)) == 0
+
+
+def _cli(args: list[str], env: dict[str, str | None]) -> Any:
+    return CliRunner().invoke(cli, ["publish", "caldav", *args], env=env)
+
+
+def test_a_refused_login_says_so_without_the_password(
+    radicale_with_logins: DavServer, timeline_file: Path, tmp_path: Path
+) -> None:
+    """A wrong password: exit 1, a message naming the user, and the password nowhere."""
+    url = radicale_with_logins.new_calendar()
+    wrong = "not-the-password-7731"
+    result = _cli(
+        [url, str(timeline_file), "--user", ALICE, "--timeout", "5"],
+        {PASSWORD_VARIABLE: wrong, "HOME": str(tmp_path), "NETRC": None},
+    )
+    assert result.exit_code == 1
+    assert "refused the login of user 'alice' (HTTP 401)" in result.stderr
+    assert wrong not in result.output + result.stderr
+    assert not (timeline_file.parent / STATE_FILENAME).exists() or not read_state(
+        timeline_file.parent / STATE_FILENAME
+    ).get(url)
+
+
+def test_the_password_comes_from_the_environment_or_netrc(
+    radicale_with_logins: DavServer, timeline_file: Path, tmp_path: Path
+) -> None:
+    """The right password from the variable, then from ~/.netrc (user included)."""
+    url = radicale_with_logins.new_calendar()
+    by_variable = _cli(
+        [url, str(timeline_file), "--user", ALICE],
+        {PASSWORD_VARIABLE: ALICE_PASSWORD, "HOME": str(tmp_path), "NETRC": None},
+    )
+    assert by_variable.exit_code == 0, by_variable.output + by_variable.stderr
+    assert ALICE_PASSWORD not in by_variable.output + by_variable.stderr
+    (tmp_path / ".netrc").write_text(
+        f"machine 127.0.0.1 login {ALICE} password {ALICE_PASSWORD}\n"
+    )
+    (tmp_path / ".netrc").chmod(0o600)
+    (timeline_file.parent / STATE_FILENAME).unlink()
+    by_netrc = _cli(
+        [url, str(timeline_file)], {PASSWORD_VARIABLE: None, "HOME": str(tmp_path), "NETRC": None}
+    )
+    assert by_netrc.exit_code == 0, by_netrc.output + by_netrc.stderr
+    assert "0 created" in by_netrc.stdout and "conflicts" in by_netrc.stdout
+    assert ALICE_PASSWORD not in by_netrc.output + by_netrc.stderr
+
+
+def test_a_password_in_the_url_is_refused(timeline_file: Path) -> None:
+    """A URL with a password is a usage error that does not repeat the password."""
+    result = _cli(["https://me:hunter2-secret@dav.example.org/cal/", str(timeline_file)], {})
+    assert result.exit_code == 2
+    assert "do not put the password in the URL" in result.stderr
+    assert "hunter2-secret" not in result.output + result.stderr
+
+
+def test_cli_dry_run_writes_nothing_and_conflicts_exit_1(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """--dry-run lists what would change and writes nothing; a conflict makes exit code 1."""
+    url = radicale_server.new_calendar()
+    env: dict[str, str | None] = {PASSWORD_VARIABLE: None, "NETRC": "/nonexistent"}
+    dry = _cli([url, str(timeline_file), "--dry-run"], env)
+    assert dry.exit_code == 0, dry.output
+    assert "would create leap-day" in dry.stdout
+    assert listing(url) == {}
+    assert _cli([url, str(timeline_file)], env).exit_code == 0
+    domain = load_timeline(timeline_file)[0].calendar.uid_domain
+    _edit_on_server(url, f"leap-day%40{domain}.ics", "Changed elsewhere")
+    conflicted = _cli([url, str(timeline_file)], env)
+    assert conflicted.exit_code == 1
+    assert "conflict: leap-day: edited on the server since the last sync" in conflicted.stderr
+    forced = _cli([url, str(timeline_file), "--force"], env)
+    assert forced.exit_code == 0 and "1 updated" in forced.stdout
+
+
+def test_cli_publishes_a_named_sub_calendar_with_filters(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """--calendar and the export filters choose which events the collection holds."""
+    url = radicale_server.new_calendar()
+    env: dict[str, str | None] = {PASSWORD_VARIABLE: None, "NETRC": "/nonexistent"}
+    result = _cli([url, str(timeline_file), "--status", "cancelled"], env)
+    assert result.exit_code == 0, result.output
+    assert [uid.split("@")[0] for uid in read_back(url)] == ["cancelled-visit"]
+    unknown = _cli([url, str(timeline_file), "--calendar", "tags/no-such-tag"], env)
+    assert unknown.exit_code == 2 and "no sub-calendar 'tags/no-such-tag'" in unknown.stderr
+
+
+def test_an_unreachable_server_is_an_error_not_a_traceback(timeline_file: Path) -> None:
+    """Nothing listening: exit 1 with what failed and what to do."""
+    url = f"http://127.0.0.1:{caldav_servers.free_port()}/cal/"
+    result = _cli(
+        [url, str(timeline_file), "--timeout", "2"],
+        {PASSWORD_VARIABLE: None, "NETRC": "/nonexistent"},
+    )
+    assert result.exit_code == 1
+    assert "PROPFIND to" in result.stderr and "could not connect" in result.stderr
+    assert "Traceback" not in result.output + result.stderr

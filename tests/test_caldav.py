@@ -187,7 +187,8 @@ def test_event_calendars_hold_what_events_ics_holds(timeline_file: Path) -> None
                 piece = part if part.startswith(b"BEGIN:VTIMEZONE") else b"BEGIN:VEVENT" + part
                 assert piece in whole
         zoned += body.count(b"BEGIN:VTIMEZONE")
-        assert body.count(b"BEGIN:VTIMEZONE") <= 1 and body.count(b"BEGIN:VEVENT") == 1
+        assert body.count(b"BEGIN:VTIMEZONE") <= 1
+        assert body.count(b"BEGIN:VEVENT") == 1
     assert zoned > 0  # the feature tour has events in zones
 
 
@@ -199,7 +200,9 @@ def test_first_sync_creates_each_event_and_reads_back_as_the_model(
     report = publish(url, timeline_file)
     timeline, _ = load_timeline(timeline_file)
     assert len(report.created) == len(timeline.events) == report.requests["PUT"]
-    assert not report.conflicts and not report.updated and not report.deleted
+    assert not report.conflicts
+    assert not report.updated
+    assert not report.deleted
     assert_server_matches_model(url, timeline_file)
     state = read_state(timeline_file.parent / STATE_FILENAME)[url]
     assert listing(url) == {resource_key(e.href): e.etag for e in state.values()}
@@ -222,7 +225,8 @@ def test_one_edited_event_sends_exactly_one_put(server: DavServer, timeline_file
     text = timeline_file.read_text()
     timeline_file.write_text(text.replace('"Leap day meeting"', '"Leap day meeting, moved"'))
     report = publish(url, timeline_file)
-    assert report.requests["PUT"] == 1 and report.requests["DELETE"] == 0
+    assert report.requests["PUT"] == 1
+    assert report.requests["DELETE"] == 0
     assert [uid.split("@")[0] for uid in report.updated] == ["leap-day"]
     assert_server_matches_model(url, timeline_file)
 
@@ -245,7 +249,8 @@ def test_a_removed_event_is_deleted_and_other_resources_are_left(
     timeline_file.write_text(text[:start] + text[text.index("[[events]]", start + 1) :])
     report = publish(url, timeline_file)
     assert [uid.split("@")[0] for uid in report.deleted] == ["leap-day"]
-    assert report.requests["DELETE"] == 1 and report.requests["PUT"] == 0
+    assert report.requests["DELETE"] == 1
+    assert report.requests["PUT"] == 0
     names = listing(url)
     assert "team-lunch.ics" in names
     assert not any(name.startswith("leap-day@") for name in names)
@@ -283,7 +288,8 @@ def test_an_event_edited_on_the_server_is_a_conflict_until_forced(
     assert writes(report) == 0
     assert str(read_back(url)[uid]["SUMMARY"]) == "Edited in a calendar app"
     forced = publish(url, timeline_file, force=True)
-    assert forced.updated == [uid] and not forced.conflicts
+    assert forced.updated == [uid]
+    assert not forced.conflicts
     assert_server_matches_model(url, timeline_file)
     assert writes(publish(url, timeline_file)) == 0
 
@@ -298,7 +304,8 @@ def test_a_lost_state_file_is_rebuilt_without_duplicates(
     state_file = timeline_file.parent / STATE_FILENAME
     state_file.unlink()
     report = publish(url, timeline_file)
-    assert writes(report) == 0 and not report.conflicts
+    assert writes(report) == 0
+    assert not report.conflicts
     assert listing(url) == before
     assert {resource_key(e.href) for e in read_state(state_file)[url].values()} == set(before)
 
@@ -378,16 +385,15 @@ def test_the_password_comes_from_the_environment_or_netrc(
     )
     assert by_variable.exit_code == 0, by_variable.output + by_variable.stderr
     assert ALICE_PASSWORD not in by_variable.output + by_variable.stderr
-    (tmp_path / ".netrc").write_text(
-        f"machine 127.0.0.1 login {ALICE} password {ALICE_PASSWORD}\n"
-    )
+    (tmp_path / ".netrc").write_text(f"machine 127.0.0.1 login {ALICE} password {ALICE_PASSWORD}\n")
     (tmp_path / ".netrc").chmod(0o600)
     (timeline_file.parent / STATE_FILENAME).unlink()
     by_netrc = _cli(
         [url, str(timeline_file)], {PASSWORD_VARIABLE: None, "HOME": str(tmp_path), "NETRC": None}
     )
     assert by_netrc.exit_code == 0, by_netrc.output + by_netrc.stderr
-    assert "0 created" in by_netrc.stdout and "conflicts" in by_netrc.stdout
+    assert "0 created" in by_netrc.stdout
+    assert "conflicts" in by_netrc.stdout
     assert ALICE_PASSWORD not in by_netrc.output + by_netrc.stderr
 
 
@@ -416,7 +422,8 @@ def test_cli_dry_run_writes_nothing_and_conflicts_exit_1(
     assert conflicted.exit_code == 1
     assert "conflict: leap-day: edited on the server since the last sync" in conflicted.stderr
     forced = _cli([url, str(timeline_file), "--force"], env)
-    assert forced.exit_code == 0 and "1 updated" in forced.stdout
+    assert forced.exit_code == 0
+    assert "1 updated" in forced.stdout
 
 
 def test_cli_publishes_a_named_sub_calendar_with_filters(
@@ -429,7 +436,8 @@ def test_cli_publishes_a_named_sub_calendar_with_filters(
     assert result.exit_code == 0, result.output
     assert [uid.split("@")[0] for uid in read_back(url)] == ["cancelled-visit"]
     unknown = _cli([url, str(timeline_file), "--calendar", "tags/no-such-tag"], env)
-    assert unknown.exit_code == 2 and "no sub-calendar 'tags/no-such-tag'" in unknown.stderr
+    assert unknown.exit_code == 2
+    assert "no sub-calendar 'tags/no-such-tag'" in unknown.stderr
 
 
 def test_an_unreachable_server_is_an_error_not_a_traceback(timeline_file: Path) -> None:
@@ -440,5 +448,6 @@ def test_an_unreachable_server_is_an_error_not_a_traceback(timeline_file: Path) 
         {PASSWORD_VARIABLE: None, "NETRC": "/nonexistent"},
     )
     assert result.exit_code == 1
-    assert "PROPFIND to" in result.stderr and "could not connect" in result.stderr
+    assert "PROPFIND to" in result.stderr
+    assert "could not connect" in result.stderr
     assert "Traceback" not in result.output + result.stderr

@@ -117,9 +117,7 @@ class Collection:
     round trips and retries included).
     """
 
-    def __init__(
-        self, url: str, login: Credentials, policy: RetryPolicy | None = None
-    ) -> None:
+    def __init__(self, url: str, login: Credentials, policy: RetryPolicy | None = None) -> None:
         self.url = url if url.endswith("/") else url + "/"
         self.shown_url = without_credentials(self.url)
         self.login = login
@@ -219,7 +217,7 @@ class Collection:
     def _client(self) -> Any:
         client = getattr(self._local, "client", None)
         if client is None:
-            from caldav import DAVClient
+            from caldav.davclient import DAVClient
 
             client = DAVClient(
                 url=self.url,

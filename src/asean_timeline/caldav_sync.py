@@ -340,9 +340,7 @@ def sync(
     steps = plan(
         calendars, synced, listing, fetched, collection_path=path, domain=domain, force=force
     )
-    report = SyncReport(
-        unchanged=steps.unchanged, conflicts=list(steps.conflicts), dry_run=dry_run
-    )
+    report = SyncReport(unchanged=steps.unchanged, conflicts=list(steps.conflicts), dry_run=dry_run)
     if dry_run:
         for action in steps.actions:
             _record(report, action)

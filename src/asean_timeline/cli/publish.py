@@ -31,7 +31,14 @@ PASSWORD_VARIABLE = "ASEAN_TIMELINE_CALDAV_PASSWORD"
 
 @cli.group()
 def publish() -> None:
-    """Publish the timeline to a calendar server (see README, "Publishing to a CalDAV server")."""
+    """Publish the timeline to a calendar server, where people see edits at once.
+
+    See README, "Publishing to a CalDAV server".
+
+    \b
+    Example:
+      asean-timeline publish caldav https://dav.example.org/cal/me/asean/ --user me
+    """
 
 
 @publish.command()
@@ -122,7 +129,8 @@ def caldav(
         credentials,
         without_credentials,
     )
-    from asean_timeline.caldav_sync import STATE_FILENAME as SYNC_STATE, sync
+    from asean_timeline.caldav_sync import STATE_FILENAME as SYNC_STATE
+    from asean_timeline.caldav_sync import sync
     from asean_timeline.exporters.ics import event_calendars
     from asean_timeline.pipeline import load_timeline, read_state
     from asean_timeline.progress import Progress

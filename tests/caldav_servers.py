@@ -71,10 +71,17 @@ class DavServer:
             self.process.wait(timeout=10)
         self.process = None
 
-    def new_calendar(self) -> str:
-        """A fresh, empty calendar collection; its URL (ending with /)."""
+    def new_calendar(self, display_name: str | None = None) -> str:
+        """A fresh, empty calendar collection (named, if given); its URL (ending with /)."""
         url = f"{self.origin}{self.home}{uuid.uuid4().hex[:12]}/"
-        response = niquests.request("MKCALENDAR", url, auth=self.auth, timeout=10)
+        body = None
+        if display_name is not None:
+            body = (
+                '<?xml version="1.0" encoding="utf-8"?><c:mkcalendar xmlns:d="DAV:"'
+                ' xmlns:c="urn:ietf:params:xml:ns:caldav"><d:set><d:prop>'
+                f"<d:displayname>{display_name}</d:displayname></d:prop></d:set></c:mkcalendar>"
+            )
+        response = niquests.request("MKCALENDAR", url, data=body, auth=self.auth, timeout=10)
         assert response.status_code == 201, (response.status_code, response.text)
         return url
 

@@ -451,3 +451,24 @@ def test_an_unreachable_server_is_an_error_not_a_traceback(timeline_file: Path) 
     assert "PROPFIND to" in result.stderr
     assert "could not connect" in result.stderr
     assert "Traceback" not in result.output + result.stderr
+
+
+def test_server_calendar_finds_the_calendar_by_its_name(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """--server-calendar NAME: URL is the account's, the calendar found by discovery."""
+    url = radicale_server.new_calendar("ASEAN desk")
+    env: dict[str, str | None] = {PASSWORD_VARIABLE: "any", "NETRC": "/nonexistent"}
+    account = radicale_server.origin + "/"
+    found = _cli(
+        [account, str(timeline_file), "--user", "tests", "--server-calendar", "ASEAN desk"], env
+    )
+    assert found.exit_code == 0, found.output
+    assert found.stdout.startswith(url + ": 15 created")
+    assert len(read_back(url)) == 15
+    missing = _cli(
+        [account, str(timeline_file), "--user", "tests", "--server-calendar", "Nope"], env
+    )
+    assert missing.exit_code == 1
+    assert "has no calendar named 'Nope'" in missing.stderr
+    assert "'ASEAN desk'" in missing.stderr

@@ -251,7 +251,7 @@ class Collection:
                 retry_after = limited.retry_after_seconds
                 problem = f"HTTP {limited.status or 429}"
             except error.AuthorizationError as refused:
-                raise self._refused(refused.status) from None
+                raise self.refused(refused.status) from None
             except (niquests.exceptions.ConnectionError, niquests.exceptions.Timeout) as failed:
                 retry_after, problem = None, _network_problem(failed)
             else:
@@ -268,7 +268,8 @@ class Collection:
             " it goes on from what was synced",
         )
 
-    def _refused(self, status: int | None) -> CalDAVError:
+    def refused(self, status: int | None) -> CalDAVError:
+        """The error for a login the server refused (401) or an account it refuses (403)."""
         who = f"user {self.login.user!r}" if self.login.user else "no user"
         if status == 403:
             return CalDAVError(
@@ -291,6 +292,46 @@ class Collection:
         if status == 404:
             return CalDAVError(f"could not {what}: {self.shown_url} was not found (HTTP 404)", hint)
         return CalDAVError(f"could not {what} at {self.shown_url} (HTTP {status})", hint)
+
+
+def find_calendar(url: str, login: Credentials, name: str, policy: RetryPolicy) -> str:
+    """The URL of the calendar whose display name is ``name``, in the account at ``url``.
+
+    ``url`` is any URL of the account the server's discovery starts from (the
+    server's root, ``/.well-known/caldav``, a principal): iCloud, for one, never
+    shows a calendar's own URL.
+    """
+    import niquests
+    from caldav.davclient import DAVClient
+    from caldav.lib import error
+
+    shown = without_credentials(url)
+    try:
+        with DAVClient(
+            url=url,
+            username=login.user,
+            password=login.password,
+            timeout=policy.timeout,  # type: ignore[arg-type]  # a float works
+            enable_rfc6764=False,
+        ) as client:
+            found = {
+                str(calendar.get_display_name() or ""): str(calendar.url)
+                for calendar in client.get_calendars()
+            }
+    except error.AuthorizationError as refused:
+        raise Collection(url, login, policy).refused(refused.status) from None
+    except (error.DAVError, niquests.exceptions.RequestException) as failed:
+        raise CalDAVError(
+            f"could not list the calendars of the account at {shown} ({type(failed).__name__})",
+            "check the URL (the server's CalDAV address) and that the server is up",
+        ) from None
+    if name not in found:
+        names = ", ".join(repr(known) for known in sorted(found)) or "none"
+        raise CalDAVError(
+            f"the account at {shown} has no calendar named {name!r} (it has: {names})",
+            "create the calendar in the server's app first, or pass its exact name",
+        )
+    return found[name]
 
 
 def _retry_after(value: str | None) -> float | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -22,6 +22,7 @@ from asean_timeline.cli.app import (
 from asean_timeline.cli.filters import build_query, filter_options
 
 if TYPE_CHECKING:
+    from asean_timeline.caldav_server import CalDAVError
     from asean_timeline.caldav_sync import SyncReport
     from asean_timeline.model import Query, Timeline
 
@@ -49,6 +50,11 @@ def publish() -> None:
     "subcalendar",
     metavar="NAME",
     help="Publish this sub-calendar only: its path under calendars/, e.g. tags/summit.",
+)
+@click.option(
+    "--server-calendar",
+    metavar="NAME",
+    help="URL is the account's (server) address: sync into its calendar with this name.",
 )
 @click.option("--user", help="The account to log in as (default: from the URL or ~/.netrc).")
 @click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
@@ -90,6 +96,7 @@ def caldav(
     url: str,
     file: Path,
     subcalendar: str | None,
+    server_calendar: str | None,
     user: str | None,
     dry_run: bool,
     force: bool,
@@ -127,6 +134,7 @@ def caldav(
         Collection,
         RetryPolicy,
         credentials,
+        find_calendar,
         without_credentials,
     )
     from asean_timeline.caldav_sync import STATE_FILENAME as SYNC_STATE
@@ -142,10 +150,14 @@ def caldav(
     selected = _selection(timeline, subcalendar, build_query(countries, tags, statuses, start, end))
     current = update(selected, read_state(revisions_path).revisions, revision_time(file))
     calendars = event_calendars(selected, current)
-    collection = Collection(
-        without_credentials(url), credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
-    )
+    login, policy = credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
     state = state_path or (file if file.is_dir() else file.parent) / SYNC_STATE
+    try:
+        if server_calendar is not None:
+            url = find_calendar(without_credentials(url), login, server_calendar, policy)
+    except CalDAVError as error:
+        _fail(error)
+    collection = Collection(without_credentials(url), login, policy)
     with collection, Progress("publishing to CalDAV", 0) as progress:
 
         def show(done: int, total: int) -> None:
@@ -165,12 +177,16 @@ def caldav(
             )
         except CalDAVError as error:
             progress.close()
-            click.secho(f"error: {error}", err=True, fg="red")
-            click.echo(f"  fix: {error.hint}", err=True)
-            raise SystemExit(1) from None
+            _fail(error)
     _print_report(report, collection.shown_url)
     if report.conflicts:
         raise SystemExit(1)
+
+
+def _fail(error: CalDAVError) -> NoReturn:
+    click.secho(f"error: {error}", err=True, fg="red")
+    click.echo(f"  fix: {error.hint}", err=True)
+    raise SystemExit(1)
 
 
 def _check_url(url: str) -> None:

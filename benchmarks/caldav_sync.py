@@ -1,6 +1,6 @@
 """CalDAV sync speed: a first sync of N events to a local Radicale, then the syncs after it.
 
-    .venv/bin/python benchmarks/caldav_sync.py [--events 1000] [--jobs 4]
+    .venv/bin/python benchmarks/caldav_sync.py [--events 1000] [--jobs 4] [--server xandikos]
 
 Starts Radicale (the test dependency) on 127.0.0.1 with a temporary folder,
 generates N events with benchmarks/generate.py, and runs, in one process and
@@ -35,7 +35,7 @@ from asean_timeline.caldav_sync import STATE_FILENAME, SyncReport, sync  # noqa:
 from asean_timeline.exporters.ics import event_calendars  # noqa: E402
 from asean_timeline.pipeline import load_timeline  # noqa: E402
 from asean_timeline.revisions import update  # noqa: E402
-from tests.caldav_servers import radicale  # noqa: E402 - the servers the tests start
+from tests.caldav_servers import radicale, xandikos  # noqa: E402 - the tests' servers
 
 REVISION_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 
@@ -60,6 +60,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--events", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=4)
+    parser.add_argument("--server", choices=["radicale", "xandikos"], default="radicale")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -69,7 +70,7 @@ def main() -> None:
             + ["-o", str(path)],
             check=True,
         )
-        server = radicale(work / "radicale")
+        server = (radicale if options.server == "radicale" else xandikos)(work / "server")
         server.start()
         try:
             url = server.new_calendar()
@@ -85,7 +86,7 @@ def main() -> None:
         finally:
             server.stop()
     first = rows[0][1]
-    print(f"CalDAV sync of {options.events} events to a local Radicale, --jobs {options.jobs}")
+    print(f"CalDAV sync of {options.events} events to a local {server.name}, --jobs {options.jobs}")
     print(f"{'':18} {'seconds':>8} {'× first':>8} {'our CPU s':>9}  requests")
     for name, seconds, cpu, report in rows:
         sent = ", ".join(f"{n} {method}" for method, n in sorted(report.requests.items()))

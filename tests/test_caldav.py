@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
 import shutil
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -472,3 +474,78 @@ def test_server_calendar_finds_the_calendar_by_its_name(
     assert missing.exit_code == 1
     assert "has no calendar named 'Nope'" in missing.stderr
     assert "'ASEAN desk'" in missing.stderr
+
+
+class _Flaky(http.server.BaseHTTPRequestHandler):
+    """Answers PROPFIND with the statuses queued in ``server.answers``, then a listing."""
+
+    def do_PROPFIND(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        answers: list[tuple[int, str | None]] = self.server.answers  # type: ignore[attr-defined]
+        if answers:
+            status, retry_after = answers.pop(0)
+            self.send_response(status)
+            if retry_after is not None:
+                self.send_header("Retry-After", retry_after)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        body = b'<?xml version="1.0"?><multistatus xmlns="DAV:"></multistatus>'
+        self.send_response(207)
+        self.send_header("Content-Type", "application/xml; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.mark.parametrize(
+    ("answers", "waits"),
+    [
+        ([(503, "1")], [1.0]),  # Retry-After in seconds
+        ([(429, None), (502, None)], [0.05, 0.1]),  # none given: the backoff, doubled
+        ([(503, "120")], [1.5]),  # capped at max_wait
+        ([(504, "Wed, 01 Jan 2020 00:00:00 GMT")], [0.0]),  # a date already past
+    ],
+)
+def test_retries_honour_retry_after(
+    answers: list[tuple[int, str | None]], waits: list[float]
+) -> None:
+    """Transient answers are retried after the pause the server asks for (capped)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    server.answers = list(answers)  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    policy = RetryPolicy(timeout=5, attempts=3, backoff=0.05, max_wait=1.5)
+    try:
+        with Collection(
+            f"http://127.0.0.1:{server.server_port}/cal/", Credentials(None), policy
+        ) as c:
+            assert c.listing() == {}
+            assert c.waits == waits
+            assert c.requests["PROPFIND"] == len(answers) + 1
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_retries_give_up_with_the_last_problem() -> None:
+    """A server that stays unavailable: CalDAVError after the policy's attempts."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Flaky)
+    server.answers = [(503, "0")] * 5  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    policy = RetryPolicy(timeout=5, attempts=2, backoff=0.01)
+    try:
+        with (
+            Collection(
+                f"http://127.0.0.1:{server.server_port}/cal/", Credentials(None), policy
+            ) as c,
+            pytest.raises(CalDAVError, match=r"failed 2 times \(HTTP 503\)"),
+        ):
+            c.listing()
+    finally:
+        server.shutdown()
+        server.server_close()

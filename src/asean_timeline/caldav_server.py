@@ -114,7 +114,7 @@ class Collection:
     """A CalDAV calendar collection, with a client per thread (clients are not shared).
 
     ``requests`` counts the HTTP requests sent, by method (authentication
-    round trips and retries included).
+    round trips and retries included); ``waits`` lists the pauses before retries.
     """
 
     def __init__(self, url: str, login: Credentials, policy: RetryPolicy | None = None) -> None:
@@ -123,6 +123,7 @@ class Collection:
         self.login = login
         self.policy = policy or RetryPolicy()
         self.requests: Counter[str] = Counter()
+        self.waits: list[float] = []
         self._lock = threading.Lock()
         self._local = threading.local()
         self._clients: list[Any] = []
@@ -261,7 +262,10 @@ class Collection:
                 problem = f"HTTP {response.status}"
             if attempt + 1 == policy.attempts:
                 break
-            time.sleep(min(policy.max_wait, retry_after if retry_after is not None else wait))
+            pause = min(policy.max_wait, retry_after if retry_after is not None else wait)
+            with self._lock:
+                self.waits.append(pause)
+            time.sleep(pause)
         raise CalDAVError(
             f"{method} to {without_credentials(url)} failed {policy.attempts} times ({problem})",
             "the server is down, overloaded or unreachable; run the same command again later:"

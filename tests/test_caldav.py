@@ -24,7 +24,8 @@ from asean_timeline.caldav_server import (
     RetryPolicy,
     resource_key,
 )
-from asean_timeline.caldav_sync import STATE_FILENAME, SyncReport, read_state, sync
+from asean_timeline.caldav_state import STATE_FILENAME, read_state
+from asean_timeline.caldav_sync import SyncReport, sync
 from asean_timeline.cli import cli
 from asean_timeline.exporters import ics
 from asean_timeline.model import Month, Timed, Timeline, Year

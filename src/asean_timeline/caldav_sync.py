@@ -23,7 +23,6 @@ what the server holds; a run that stopped half-way is completed by the next.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter
 from collections.abc import Callable, Mapping
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -39,22 +38,13 @@ from asean_timeline.caldav_server import (
     PreconditionFailedError,
     resource_key,
 )
+from asean_timeline.caldav_state import STATE_FILENAME, Synced, read_state, write_state
 from asean_timeline.exporters.ics import PRODID
 
-#: The state file's name, beside the timeline (see README, "Publishing to a CalDAV server").
-STATE_FILENAME = ".caldav-sync.json"
-_FORMAT_VERSION = 1
+__all__ = ["STATE_FILENAME", "Action", "Conflict", "Kind", "Plan", "SyncReport", "plan", "sync"]
+
 #: Save the state after this many writes (and whenever a sync stops).
 _SAVE_EVERY = 50
-
-
-@dataclass(frozen=True)
-class Synced:
-    """What the last sync wrote for one event: where, the server's ETag, and a digest."""
-
-    href: str
-    etag: str | None
-    fingerprint: str
 
 
 class Kind(Enum):
@@ -260,55 +250,6 @@ def unclaimed(
         and key.endswith(".ics")
         and (key.removesuffix(".ics") in calendars or key.endswith(f"@{domain}.ics"))
     ]
-
-
-# The state file ----------------------------------------------------------------
-
-
-def read_state(path: Path) -> dict[str, dict[str, Synced]]:
-    """Collection URL → UID → entry, from ``path`` (empty if it does not exist)."""
-    try:
-        document = json.loads(path.read_bytes())
-        return {
-            url: {
-                uid: Synced(item["href"], item["etag"], item["fingerprint"])
-                for uid, item in entries.items()
-            }
-            for url, entries in document["collections"].items()
-        }
-    except FileNotFoundError:
-        return {}
-    except OSError as error:
-        raise CalDAVError(f"cannot read {path}: {error.strerror}", _STATE_HINT) from None
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
-        raise CalDAVError(f"{path} is not a CalDAV sync state ({error})", _STATE_HINT) from None
-
-
-_STATE_HINT = "delete it: the next sync rebuilds it from the server without duplicating events"
-
-
-def dump_state(collections: Mapping[str, Mapping[str, Synced]]) -> bytes:
-    """The state file's bytes: stable JSON, sorted, one entry per line group."""
-    document = {
-        "about": "Kept by `asean-timeline publish caldav`: what it wrote to each collection."
-        " Not a source file; delete it and the next sync rebuilds it from the server.",
-        "format": _FORMAT_VERSION,
-        "collections": {
-            url: {
-                uid: {"href": entry.href, "etag": entry.etag, "fingerprint": entry.fingerprint}
-                for uid, entry in sorted(entries.items())
-            }
-            for url, entries in sorted(collections.items())
-        },
-    }
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode()
-
-
-def write_state(path: Path, collections: Mapping[str, Mapping[str, Synced]]) -> None:
-    """Replace ``path`` atomically (a reader or a crash sees the old file or the new one)."""
-    from asean_timeline.write import write_files
-
-    write_files(path.parent, {path.name: dump_state(collections)})
 
 
 # Running a sync ----------------------------------------------------------------

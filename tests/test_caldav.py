@@ -491,7 +491,12 @@ class _Flaky(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "0")
             self.end_headers()
             return
-        body = b'<?xml version="1.0"?><multistatus xmlns="DAV:"></multistatus>'
+        body = (
+            b'<?xml version="1.0"?><multistatus xmlns="DAV:"><response><href>/cal/</href>'
+            b"<propstat><prop><resourcetype><collection/>"
+            b'<calendar xmlns="urn:ietf:params:xml:ns:caldav"/></resourcetype></prop>'
+            b"<status>HTTP/1.1 200 OK</status></propstat></response></multistatus>"
+        )
         self.send_response(207)
         self.send_header("Content-Type", "application/xml; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -550,3 +555,14 @@ def test_retries_give_up_with_the_last_problem() -> None:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_url_that_is_not_a_calendar_is_refused(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """The account's home instead of a calendar: exit 1, pointing at --server-calendar."""
+    home = radicale_server.origin + radicale_server.home
+    result = _cli([home, str(timeline_file)], {PASSWORD_VARIABLE: None, "NETRC": "/nonexistent"})
+    assert result.exit_code == 1
+    assert f"{home} is not a calendar collection" in result.stderr
+    assert "--server-calendar" in result.stderr

@@ -29,6 +29,7 @@ _ETAG_PROPFIND = (
     '<?xml version="1.0" encoding="utf-8"?>'
     '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop></d:propfind>'
 )
+_CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
 _MULTIGET_HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>'
     '<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
@@ -149,15 +150,21 @@ class Collection:
         if response.status not in (200, 207):
             raise self._failure("list the collection", response.status)
         found = {}
-        own_path = urlsplit(self.url).path.rstrip("/")
+        own_path = unquote(urlsplit(self.url).path).rstrip("/")
+        is_calendar = False
         for result in response.parse_propfind():
-            if unquote(urlsplit(result.href).path).rstrip("/") == unquote(own_path):
-                continue  # the collection itself
             kinds = result.properties.get("{DAV:}resourcetype") or []
-            if isinstance(kinds, list) and "{DAV:}collection" in kinds:
-                continue
-            etag = result.properties.get("{DAV:}getetag")
-            found[resource_key(result.href)] = Listed(result.href, etag or None)
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if unquote(urlsplit(result.href).path).rstrip("/") == own_path:
+                is_calendar = _CALENDAR in kinds
+            elif "{DAV:}collection" not in kinds:
+                etag = result.properties.get("{DAV:}getetag")
+                found[resource_key(result.href)] = Listed(result.href, etag or None)
+        if not is_calendar:
+            raise CalDAVError(
+                f"{self.shown_url} is not a calendar collection",
+                "give the calendar's own URL, or the account's with --server-calendar NAME",
+            )
         return found
 
     def fetch(self, hrefs: Iterable[str]) -> dict[str, tuple[str | None, str]]:

@@ -180,13 +180,13 @@ def caldav(
             _fail(error)
     _print_report(report, collection.shown_url)
     if report.conflicts:
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
 
 
 def _fail(error: CalDAVError) -> NoReturn:
     click.secho(f"error: {error}", err=True, fg="red")
     click.echo(f"  fix: {error.hint}", err=True)
-    raise SystemExit(1)
+    click.get_current_context().exit(1)
 
 
 def _check_url(url: str) -> None:

@@ -30,6 +30,7 @@ _ETAG_PROPFIND = (
     '<d:propfind xmlns:d="DAV:"><d:prop><d:getetag/><d:resourcetype/></d:prop></d:propfind>'
 )
 _CALENDAR = "{urn:ietf:params:xml:ns:caldav}calendar"
+_XML = "application/xml; charset=utf-8"
 _MULTIGET_HEAD = (
     '<?xml version="1.0" encoding="utf-8"?>'
     '<c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
@@ -146,7 +147,8 @@ class Collection:
 
     def listing(self) -> dict[str, Listed]:
         """Every resource in the collection by :func:`resource_key` (one PROPFIND)."""
-        response = self._send("PROPFIND", self.url, _ETAG_PROPFIND, {"Depth": "1"})
+        headers = {"Depth": "1", "Content-Type": _XML}
+        response = self._send("PROPFIND", self.url, _ETAG_PROPFIND, headers)
         if response.status not in (200, 207):
             raise self._failure("list the collection", response.status)
         found = {}
@@ -176,7 +178,8 @@ class Collection:
             body = _MULTIGET_HEAD
             body += "".join(f"<d:href>{escape(href)}</d:href>" for href in chunk)
             body += "</c:calendar-multiget>"
-            response = self._send("REPORT", self.url, body, {"Depth": "1"})
+            # No Depth header: RFC 4791 §7.9 says a multiget SHOULD NOT send one.
+            response = self._send("REPORT", self.url, body, {"Content-Type": _XML})
             if response.status not in (200, 207):
                 raise self._failure("read events back", response.status)
             keys = {resource_key(href): href for href in chunk}

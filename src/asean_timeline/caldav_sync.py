@@ -254,7 +254,8 @@ def unclaimed(
 
 # Running a sync ----------------------------------------------------------------
 
-Progress = Callable[[int, int], None]
+#: Called as ``progress(done, total)`` after each write (done or failed).
+ProgressCallback = Callable[[int, int], None]
 
 
 def sync(
@@ -266,7 +267,7 @@ def sync(
     force: bool = False,
     dry_run: bool = False,
     workers: int = 4,
-    progress: Progress | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SyncReport:
     """Bring ``collection`` to ``calendars`` (UID → VCALENDAR bytes); see the module docstring.
 
@@ -305,7 +306,7 @@ def _run(
     synced: dict[str, Synced],
     report: SyncReport,
     workers: int,
-    progress: Progress | None,
+    progress: ProgressCallback | None,
     state_path: Path,
     collections: dict[str, dict[str, Synced]],
 ) -> None:
@@ -328,30 +329,34 @@ def _run(
                         continue
                     done += 1
                     try:
-                        etag = future.result()
+                        _apply(synced, report, action, future.result())
+                        unsaved += 1
                     except PreconditionFailedError:
                         reason = "changed on the server during this sync; left as it is"
                         report.conflicts.append(Conflict(action.uid, reason))
-                        continue
                     except CalDAVError as error:
                         if failure is None:
                             failure = error
-                            for other in pending:
-                                other.cancel()  # the ones not started; running ones finish
-                        continue
-                    _apply(synced, report, action, etag)
-                    unsaved += 1
+                            _cancel(pending)
                     if unsaved >= _SAVE_EVERY:
                         _save(state_path, collections, collection.shown_url, synced)
                         unsaved = 0
                     if progress is not None:
                         progress(done, len(actions))
         finally:
-            # Whatever stopped the loop, the file says what the server now holds.
+            # Whatever stopped the loop (an error, Ctrl-C), no new write starts, and
+            # the file says what the server holds.
+            _cancel(pending)
             if unsaved or failure is not None:
                 _save(state_path, collections, collection.shown_url, synced)
     if failure is not None:
         raise failure
+
+
+def _cancel(pending: Mapping[Future[str | None], Action]) -> None:
+    """Cancel the writes not started yet; the running ones finish (a request is not cut)."""
+    for future in pending:
+        future.cancel()
 
 
 def _send(collection: Collection, action: Action) -> str | None:

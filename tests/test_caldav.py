@@ -572,3 +572,33 @@ def test_a_url_that_is_not_a_calendar_is_refused(
     assert result.exit_code == 1
     assert f"{home} is not a calendar collection" in result.stderr
     assert "--server-calendar" in result.stderr
+
+
+def test_an_edit_on_the_server_during_the_sync_is_a_conflict(
+    radicale_server: DavServer, timeline_file: Path
+) -> None:
+    """A resource changed between the listing and its PUT: the server's 412 is a conflict,
+    the edit is kept, and the next sync reports it again instead of overwriting it."""
+    url = radicale_server.new_calendar()
+    publish(url, timeline_file)
+    domain = load_timeline(timeline_file)[0].calendar.uid_domain
+    name = f"leap-day%40{domain}.ics"
+    timeline_file.write_text(timeline_file.read_text().replace("Leap day meeting", "Leap day 2"))
+
+    class EditedMeanwhile(Collection):
+        def put(self, href: str, body: bytes, etag: str | None) -> str | None:
+            _edit_on_server(url, name, "Edited during the sync")  # just before our PUT
+            return super().put(href, body, etag)
+
+    timeline, _ = load_timeline(timeline_file)
+    calendars = ics.event_calendars(timeline, update(timeline, {}, FIXED_TIME))
+    with EditedMeanwhile(url, Credentials(None), QUICK) as collection:
+        report = sync(collection, calendars, timeline_file.parent / STATE_FILENAME, domain=domain)
+    assert [c.reason for c in report.conflicts] == [
+        "changed on the server during this sync; left as it is"
+    ]
+    assert report.updated == []
+    assert str(read_back(url)[f"leap-day@{domain}"]["SUMMARY"]) == "Edited during the sync"
+    again = publish(url, timeline_file)
+    assert [c.uid for c in again.conflicts] == [f"leap-day@{domain}"]
+    assert writes(again) == 0

@@ -151,7 +151,7 @@ def caldav(
     current = update(selected, read_state(revisions_path).revisions, revision_time(file))
     calendars = event_calendars(selected, current)
     login, policy = credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
-    state = state_path or (file if file.is_dir() else file.parent) / SYNC_STATE
+    state = state_path or file.parent / SYNC_STATE
     try:
         if server_calendar is not None:
             url = find_calendar(without_credentials(url), login, server_calendar, policy)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import export, importing, render, schema, serve, validate
+from asean_timeline.cli import export, importing, publish, render, schema, serve, validate
 from asean_timeline.cli.app import FORMATS, PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["FORMATS", "PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-_COMMANDS = (export, importing, render, schema, serve, validate)  # imported for their registration
+# imported for their registration
+_COMMANDS = (export, importing, publish, render, schema, serve, validate)
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ class Cli(click.Group):
                 ctx.exit(1)
             if isinstance(error, OutputError):
                 click.secho(f"error: {error}", err=True, fg="red")
-                click.echo("  fix: check the --out folder exists and is writable", err=True)
+                click.echo(f"  fix: {error.hint}", err=True)
                 ctx.exit(1)
             raise
 

@@ -126,15 +126,15 @@ class _Handler(SimpleHTTPRequestHandler):
         if any(part.startswith(".") for part in parts):  # .., the staging folder, the lock
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
-        target = os.path.join(self.root, *parts)
-        if os.path.isdir(target):
+        target = Path(self.root).joinpath(*parts)
+        if target.is_dir():
             if not path.endswith("/"):
                 self.send_response(HTTPStatus.MOVED_PERMANENTLY)
                 self.send_header("Location", urllib.parse.quote(path + "/"))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
                 return None
-            target = os.path.join(target, "index.html")
+            target = target / "index.html"
         elif path.endswith("/"):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
@@ -143,7 +143,7 @@ class _Handler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
         banner = self.preview.banner()
-        if banner and target.endswith(".html"):
+        if banner and target.suffix == ".html":
             body = with_banner(body, banner)
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", self.guess_type(target))
@@ -152,13 +152,13 @@ class _Handler(SimpleHTTPRequestHandler):
         self.end_headers()
         return io.BytesIO(body)
 
-    def _read_inside(self, target: str) -> bytes | None:
+    def _read_inside(self, target: Path) -> bytes | None:
         """The bytes of ``target`` if it is a regular file inside the folder (links resolved)."""
         real = os.path.realpath(target)
         if os.path.commonpath([real, self.root]) != self.root:
             return None
         try:
-            with open(real, "rb") as stream:
+            with Path(real).open("rb") as stream:
                 if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
                     return None
                 return stream.read()

@@ -91,7 +91,9 @@ def render(
             if check:
                 stale = find_stale(out_dir, producers, costs=costs, processes=jobs)
             else:
-                changed, removed = publish(out_dir, producers, obsolete, costs=costs, processes=jobs)
+                changed, removed = publish(
+                    out_dir, producers, obsolete, costs=costs, processes=jobs
+                )
     if check:
         for name in stale:
             click.echo(f"{out_dir / name} differs from what render would write", err=True)

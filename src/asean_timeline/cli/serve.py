@@ -15,7 +15,6 @@ from asean_timeline.cli.app import (
     revision_time,
 )
 
-
 #: How long a re-render waits for another render of the same folder before trying later.
 LOCK_WAIT_SECONDS = 30.0
 

@@ -63,6 +63,18 @@ def write_files(out_dir: Path, files: Mapping[str, bytes]) -> list[str]:
     return changed
 
 
+def write_file(path: Path, content: bytes) -> None:
+    """Write one file (``export -o``, ``schema -o``) atomically; errors name that file."""
+    try:
+        write_files(path.parent, {path.name: content})
+    except OutputError as error:
+        reason = error.message.rsplit(": ", 1)[-1]
+        raise OutputError(
+            f"cannot write {path}: {reason}",
+            f"check that the folder of the -o file ({path.parent}) exists and is writable",
+        ) from None
+
+
 def remove_files(out_dir: Path, names: list[str]) -> list[str]:
     """Delete the named files if they exist; return the names of those deleted."""
     removed = []

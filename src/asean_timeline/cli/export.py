@@ -20,6 +20,7 @@ from asean_timeline.cli.app import (
     problem_format_option,
     revision_time,
     strict_option,
+    write_output,
 )
 
 
@@ -92,7 +93,6 @@ def export(
     from asean_timeline.model import Query, Status
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
-    from asean_timeline.write import write_files
 
     timeline, warnings = load_timeline(file, strict=strict)
     print_problems(warnings, problem_format())
@@ -112,7 +112,4 @@ def export(
         subcalendars=False,
     )
     content = files[exporter(output_format).filename]
-    if str(output) == "-":
-        click.echo(content, nl=False)  # bytes go to the binary stream unchanged
-    else:
-        write_files(output.parent, {output.name: content})
+    write_output(output, content)

@@ -14,7 +14,7 @@ import pytest
 
 from asean_timeline import write
 from asean_timeline.write import OutputBusyError, holding, publish_tree
-from tests.test_atomic import _snapshot, _timeline
+from tests.test_atomic import _timeline
 
 _ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}
 _BUSY = re.compile(r"is being written by another asean-timeline render \(process (\d+)\)")
@@ -46,9 +46,7 @@ def _foreign(out: Path) -> dict[str, bytes]:
 
 def _all_files(folder: Path) -> dict[str, bytes]:
     return {
-        p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in folder.rglob("*")
-        if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
 
 
@@ -164,7 +162,8 @@ def test_the_lock_is_refused_while_held_and_free_after(tmp_path: Path) -> None:
     holder = subprocess.Popen(
         [sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )
-    assert holder.stdout is not None and holder.stdin is not None
+    assert holder.stdout is not None
+    assert holder.stdin is not None
     try:
         assert holder.stdout.readline().strip() == "held"
         with pytest.raises(OutputBusyError, match=rf"\(process {holder.pid}\)") as caught:

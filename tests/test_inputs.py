@@ -78,10 +78,8 @@ def test_a_fifo_without_a_writer_gives_up_after_the_wait(tmp_path: Path) -> None
     """Opening a named pipe nobody writes to does not block; reading gives up after ``wait``."""
     fifo = tmp_path / "events.toml"
     os.mkfifo(fifo)
-    started = time.monotonic()
-    with pytest.raises(InputReadError, match="nothing arrived from this pipe or device for 0.3"):
+    with pytest.raises(InputReadError, match=r"nothing arrived from this pipe or device for 0\.3 s"):
         read_input(fifo, wait=0.3)
-    assert time.monotonic() - started < 30  # bounded (the wait itself is not asserted)
 
 
 def test_a_fifo_whose_writer_comes_later_is_read_whole(tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def _read_stream(descriptor: int, limit: int, wait: float) -> bytes:
         # at its end), so poll waits for a writer too.
         if poller is not None and not poller.poll(int(wait * 1000)):
             raise InputReadError(
-                f"nothing arrived from this pipe or device for {wait:g} seconds",
+                f"nothing arrived from this pipe or device for {wait:g} s",
                 "write the timeline into the pipe (or give the path of a file)",
             )
         try:

@@ -115,8 +115,9 @@ class _Handler(SimpleHTTPRequestHandler):
             return None
         raw_path = urllib.parse.urlsplit(self.path).path
         try:
-            path = urllib.parse.unquote_to_bytes(raw_path).decode("utf-8")
-        except UnicodeDecodeError:
+            # http.server decoded the request line as Latin-1: back to its bytes, then UTF-8.
+            path = urllib.parse.unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
             self.send_error(HTTPStatus.BAD_REQUEST, "The path is not UTF-8")
             return None
         if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in path):

@@ -103,6 +103,9 @@ def test_rerenders_on_save_and_keeps_last_good_output_on_error(served: tuple[str
 # -- a safe local server -------------------------------------------------------------
 
 
+_COMMAND = (sys.executable, "-m", "asean_timeline")
+
+
 def _port(base: str) -> int:
     return int(base.rstrip("/").rsplit(":", 1)[1])
 
@@ -176,7 +179,7 @@ def test_the_banner_is_styled_within_the_pages_csp(served: tuple[str, Path]) -> 
     base, source = served
     text = source.read_text(encoding="utf-8")
     source.write_text(text.replace("date = 2023-12-17", 'date = "2023-02-30"'))
-    _wait_for(lambda: b'role="alert"' in _get(base + "index.html")[1])
+    _wait_for(lambda: b'role="alert"' in _get(base + "index.html")[1], seconds=30)
     _, page = _get(base + "index.html")
     banner = page[page.index(b"<body>") :]
     style = re.search(rb"<style>(.*?)</style>", banner)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from asean_timeline import __version__
 
@@ -79,26 +80,48 @@ def print_problems(problems: Sequence[Problem], style: str) -> None:
         click.echo(report.summary(problems), err=True)
 
 
-def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    ctx.meta[_FORMAT_KEY] = value
-    return value
+def _remember_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:  # the hidden alias, not given
+        return
+    if param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT:
+        ctx.meta.setdefault(_FORMAT_KEY, value)  # the alias, if given, has its say
+    else:
+        ctx.meta[_FORMAT_KEY] = value
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: The option that chooses how problems are printed, in every command that has one.
+PROBLEM_FORMAT_OPTION = "--error-format"
 
-def problem_format_option(name: str) -> Callable[[_F], _F]:
-    return click.option(
-        name,
-        "problem_format",
-        type=click.Choice(PROBLEM_FORMATS),
-        default="human",
-        show_default=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_remember_format,
-        help="How to print problems: for people, as JSON Lines, or as GitHub annotations.",
-    )
+
+def problem_format_option(hidden_alias: str | None = None) -> Callable[[_F], _F]:
+    """``--error-format human|json|github``; ``hidden_alias`` is an older spelling still read.
+
+    validate and render called it ``--format`` before export needed that name
+    for its output format; they keep reading ``--format``, without showing it.
+    """
+
+    def decorate(command: _F) -> _F:
+        shared: dict[str, Any] = {
+            "type": click.Choice(PROBLEM_FORMATS),
+            "expose_value": False,
+            "is_eager": True,
+            "callback": _remember_format,
+        }
+        if hidden_alias is not None:
+            alias = click.option(hidden_alias, "problem_format_alias", hidden=True, **shared)
+            command = alias(command)
+        return click.option(
+            PROBLEM_FORMAT_OPTION,
+            "problem_format",
+            default="human",
+            show_default=True,
+            help="How to print problems: for people, as JSON Lines, or as GitHub annotations.",
+            **shared,
+        )(command)
+
+    return decorate
 
 
 file_argument = click.argument(

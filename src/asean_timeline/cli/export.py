@@ -65,7 +65,7 @@ from asean_timeline.cli.app import (
     "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or before this day."
 )
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def export(
     output_format: str,
     file: Path,

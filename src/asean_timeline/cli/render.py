@@ -45,7 +45,7 @@ from asean_timeline.cli.app import (
     f"{PARALLEL_FROM_EVENTS:,} events or more, else 1].",
 )
 @strict_option
-@problem_format_option("--format")
+@problem_format_option(hidden_alias="--format")
 def render(
     file: Path, out_dir: Path, check: bool, subcalendars: bool, jobs: int | None, strict: bool
 ) -> None:

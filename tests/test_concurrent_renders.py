@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from asean_timeline import write
-from asean_timeline.write import OutputBusyError, holding, publish_tree
+from asean_timeline import folderlock
+from asean_timeline.folderlock import OutputBusyError, holding
+from asean_timeline.write import publish_tree
 from tests.test_atomic import _timeline
 
 _ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}
@@ -178,4 +179,4 @@ def test_the_lock_is_refused_while_held_and_free_after(tmp_path: Path) -> None:
     assert publish_tree(out, {"a.txt": b"a"}, []) == (["a.txt"], [])
     with holding(out) as folder, holding(out) as again:  # held again in-process: no deadlock
         assert folder == again == out.resolve()
-    assert write._held == set()
+    assert folderlock._held == set()

@@ -68,8 +68,9 @@ def render(
     from contextlib import nullcontext
 
     from asean_timeline import workers
+    from asean_timeline.folderlock import holding
     from asean_timeline.pipeline import load_timeline, obsolete_files, plan_outputs, read_state
-    from asean_timeline.write import find_stale, holding, publish
+    from asean_timeline.write import find_stale, publish
 
     with cyclic_gc_paused():
         timeline, warnings = load_timeline(file, strict=strict)

@@ -37,9 +37,10 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
 
     from asean_timeline import report
     from asean_timeline import serve as preview_server
+    from asean_timeline.folderlock import OutputBusyError, holding
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.problems import InvalidInputError, OutputError
-    from asean_timeline.write import OutputBusyError, holding, publish_tree
+    from asean_timeline.write import publish_tree
 
     preview = preview_server.Preview()
 

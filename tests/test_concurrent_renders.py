@@ -18,6 +18,7 @@ from asean_timeline.write import publish_tree
 from tests.test_atomic import _timeline
 
 _ENV = {**os.environ, "SOURCE_DATE_EPOCH": "1704067200"}
+_COMMAND = (sys.executable, "-m", "asean_timeline")
 _BUSY = re.compile(r"is being written by another asean-timeline render \(process (\d+)\)")
 
 
@@ -180,3 +181,47 @@ def test_the_lock_is_refused_while_held_and_free_after(tmp_path: Path) -> None:
     with holding(out) as folder, holding(out) as again:  # held again in-process: no deadlock
         assert folder == again == out.resolve()
     assert folderlock._held == set()
+
+
+def test_serve_waits_for_a_render_holding_the_folder_then_renders(tmp_path: Path) -> None:
+    """While another process holds dist/, serve's re-render waits; once free, it renders."""
+    import shutil
+
+    from tests.conftest import SHIPPED
+
+    source = tmp_path / "events.toml"
+    shutil.copy(SHIPPED, source)
+    out = tmp_path / "dist"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "asean_timeline",
+            "serve",
+            str(source),
+            "--out",
+            str(out),
+            "--port",
+            "0",
+        ],
+        stderr=subprocess.PIPE,
+        text=True,
+        env=_ENV,
+    )
+    assert process.stderr is not None
+    try:
+        while "serving" not in (line := process.stderr.readline()):
+            assert line, "serve ended before it started serving"
+        with holding(out):
+            text = source.read_text(encoding="utf-8")
+            source.write_text(text.replace("Commemorative Summit in Tokyo", "Held Summit"))
+            time.sleep(1.5)  # several watcher rounds, all waiting for the lock
+            assert b"Held Summit" not in (out / "feed.json").read_bytes()
+        deadline = time.monotonic() + 30
+        while b"Held Summit" not in (out / "feed.json").read_bytes():
+            assert time.monotonic() < deadline, "serve did not render after the lock was freed"
+            time.sleep(0.1)
+    finally:
+        process.terminate()
+        _, error = process.communicate(timeout=10)
+    assert "Traceback" not in error

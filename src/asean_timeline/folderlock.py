@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import time
 from collections.abc import Iterator
@@ -102,14 +103,26 @@ def _acquire(fcntl: Any, folder: Path, wait: float) -> tuple[int, Path]:
                 f"{folder} is being written by another asean-timeline render ({who})",
                 f"wait for it to finish and run this again (or stop {who})",
             ) from None
+        except OSError as error:  # a file system without flock (some network ones)
+            if error.errno not in (errno.ENOLCK, errno.ENOTSUP, errno.EINVAL):
+                os.close(descriptor)
+                raise OutputError(f"cannot lock {lock_path}: {error.strerror}") from None
+            return descriptor, lock_path  # renders there are not serialised
         try:
             current = lock_path.stat()
         except FileNotFoundError:
             current = None
-        opened = os.fstat(descriptor)
-        if current is None or (current.st_dev, current.st_ino) != (opened.st_dev, opened.st_ino):
-            os.close(descriptor)  # its holder removed it as we opened it: take the new one
-            continue
-        os.ftruncate(descriptor, 0)
-        os.write(descriptor, f"{os.getpid()}\n".encode())
+        try:
+            opened = os.fstat(descriptor)
+            if current is None or (current.st_dev, current.st_ino) != (
+                opened.st_dev,
+                opened.st_ino,
+            ):
+                os.close(descriptor)  # its holder removed it as we opened it: take the new one
+                continue
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, f"{os.getpid()}\n".encode())
+        except OSError as error:
+            os.close(descriptor)
+            raise OutputError(f"cannot write {lock_path}: {error.strerror}") from None
         return descriptor, lock_path

@@ -46,7 +46,7 @@ _EACH_KIND = 3
     "TimelineJS sheet as CSV). Default: guessed from each file's content.",
 )
 @click.option("--dry-run", is_flag=True, help="Print what would change; write nothing.")
-@problem_format_option("--problems")
+@problem_format_option()
 def import_(files: tuple[Path, ...], target: Path, format_name: str | None, dry_run: bool) -> None:
     """Import events from FILES (.ics calendars, events.csv or a TimelineJS sheet) into
     the timeline.

@@ -324,6 +324,8 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.validate.messages",
             "asean_timeline.validate.parsing",
             "asean_timeline.validate.recurrence",
+            "asean_timeline.validate.reporting",
+            "asean_timeline.validate.times",
             "asean_timeline.weburl",
         ]
     )

@@ -5,6 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: A value quoted in a message is cut to this many characters (see :func:`excerpt`).
+EXCERPT_LENGTH = 60
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """``text`` whole if it is at most ``limit`` characters, else its start marked with "…".
+
+    Every message that quotes what the user wrote quotes it through this: a value of
+    50 MB on one line is shown as its first few words, not printed back whole.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors stop a render, warnings do not (unless --strict)."""

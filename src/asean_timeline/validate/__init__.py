@@ -44,7 +44,7 @@ from asean_timeline.validate.constants import (
     SOURCE_KEYS,
     TAG_PATTERN,
 )
-from asean_timeline.validate.document import Checked, _Validator
+from asean_timeline.validate.document import Checked, Validator
 from asean_timeline.validate.hints import slugify
 from asean_timeline.validate.parsing import parse_duration
 
@@ -85,7 +85,7 @@ __all__ = [
 
 def validate(document: Document) -> Checked:
     """Check ``document`` and build the timeline; every problem is returned, none raised."""
-    return _Validator(document).run()
+    return Validator(document).run()
 
 
 def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[Problem, ...]]:

@@ -22,12 +22,11 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from asean_timeline.model import Query, Status, SubCalendar
-from asean_timeline.problems import Problem
 from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH
-from asean_timeline.validate.fields import _Getter
+from asean_timeline.validate.fields import Getter
 
 if TYPE_CHECKING:
-    from asean_timeline.validate.document import _Validator
+    from asean_timeline.validate.reporting import Reporter
 
 SUBCALENDAR_KEYS = (
     "id",
@@ -43,25 +42,22 @@ SUBCALENDAR_KEYS = (
 )
 
 
-def subcalendars(validator: _Validator, tables: object) -> tuple[SubCalendar, ...]:
-    """The named sub-calendars, each problem reported through ``validator``."""
+def subcalendars(reporter: Reporter, tables: object) -> tuple[SubCalendar, ...]:
+    """The named sub-calendars, each problem reported through ``reporter``."""
     if tables is None:
         return ()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        validator.problems.append(
-            Problem(
-                "'calendars' must be a list of tables ([[calendars]])",
-                file=validator.doc.name,
-                line=validator.doc.positions.line("calendars"),
-                field="calendars",
-                hint="write each sub-calendar as its own [[calendars]] table with id and title",
-            )
+        reporter.report(
+            "'calendars' must be a list of tables ([[calendars]])",
+            at=("calendars",),
+            field="calendars",
+            hint="write each sub-calendar as its own [[calendars]] table with id and title",
         )
         return ()
     found: list[SubCalendar] = []
     seen: set[str] = set()
     for index, table in enumerate(tables):
-        get = _Getter(validator, table, ("calendars", index), prefix=f"calendar #{index + 1}: ")
+        get = Getter(reporter, table, ("calendars", index), prefix=f"calendar #{index + 1}: ")
         get.unknown_keys(SUBCALENDAR_KEYS, "in [[calendars]]")
         calendar_id = get.string("id", required=True, example='"maritime-asia"')
         title = get.text("title", required=True)
@@ -102,7 +98,7 @@ def subcalendars(validator: _Validator, tables: object) -> tuple[SubCalendar, ..
     return tuple(found)
 
 
-def _statuses(get: _Getter) -> frozenset[Status]:
+def _statuses(get: Getter) -> frozenset[Status]:
     chosen: set[Status] = set()
     options = [status.value for status in Status]
     for position, value in get.string_list("statuses", '["confirmed", "tentative"]'):
@@ -118,7 +114,7 @@ def _statuses(get: _Getter) -> frozenset[Status]:
     return frozenset(chosen)
 
 
-def _day(get: _Getter, key: str) -> date | None:
+def _day(get: Getter, key: str) -> date | None:
     value: Any = get.value(key)
     if value is None:
         return None

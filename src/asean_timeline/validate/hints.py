@@ -17,7 +17,7 @@ from datetime import date
 from functools import cache
 
 from asean_timeline import reference
-from asean_timeline.load import date_mistake
+from asean_timeline.model import date_mistake
 from asean_timeline.validate.parsing import parse_duration
 
 _MONTH_NAMES = (
@@ -94,7 +94,7 @@ _NAME_ALIASES = {
     "czechrepublic": "CZ",
 }
 #: Zone abbreviations people write for the zones of this region.
-_ZONE_ABBREVIATIONS = {
+ZONE_ABBREVIATIONS = {
     "JST": "Asia/Tokyo",
     "KST": "Asia/Seoul",
     "SGT": "Asia/Singapore",
@@ -126,7 +126,7 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
     import difflib
 
     matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
@@ -143,7 +143,7 @@ def _month_number(word: str) -> int | None:
     return None
 
 
-def _suggest_date(text: str) -> str | None:
+def suggest_date(text: str) -> str | None:
     """The TOML for a day or month written another way ("17 Dec 2023" → 2023-12-17)."""
     text = text.strip()
     found = re.fullmatch(r"(\d{4})[/. ](\d{1,2})[/. ](\d{1,2})|(\d{4})(\d{2})(\d{2})", text)
@@ -179,7 +179,7 @@ def _suggest_date(text: str) -> str | None:
     return None
 
 
-def _suggest_duration(text: str) -> str | None:
+def suggest_duration(text: str) -> str | None:
     """The ISO 8601 duration for one written another way ("2 hours" → PT2H)."""
     cleaned = text.strip().lower()
     if parse_duration(cleaned.upper()):
@@ -205,7 +205,7 @@ def _suggest_duration(text: str) -> str | None:
     return suggestion if parse_duration(suggestion) else None
 
 
-def _country_hint(code: str, known: dict[str, str]) -> str:
+def country_hint(code: str, known: dict[str, str]) -> str:
     usage = "use two-letter ISO 3166-1 codes such as 'JP' or 'MY'"
     upper = code.strip().upper()
     guess = _CODE_ALIASES.get(upper) or _ALPHA_3.get(upper)

@@ -316,6 +316,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.reference",
             "asean_timeline.validate",
             "asean_timeline.validate.calendars",
+            "asean_timeline.validate.characters",
             "asean_timeline.validate.constants",
             "asean_timeline.validate.dates",
             "asean_timeline.validate.document",

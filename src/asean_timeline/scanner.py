@@ -242,7 +242,8 @@ class Scanner:
                 return parts
             self.pos += 1
 
-    def key_value(self, table: TomlPath) -> None:
+    def key_value(self, table: TomlPath, depth: int = 0) -> None:
+        """One ``key = value``; ``depth`` is how deep inside lists and inline tables it is."""
         start = self.pos
         parts = self.key()
         self.skip_spaces()
@@ -258,7 +259,7 @@ class Scanner:
             self.scan.twice.append(Twice("key", path, line, column, self.values[path]))
         else:
             self.values[path] = self.line_of(start)
-        value = self.value(path, depth=1)
+        value = self.value(path, depth + 1)
         if (
             isinstance(value, str)
             and len(path) == 3
@@ -386,7 +387,7 @@ class Scanner:
                 return
             if not char:
                 raise self.open("inline table", start)
-            self.key_value(path)
+            self.key_value(path, depth)
             self.skip_spaces()
             if self.peek() == ",":
                 self.pos += 1

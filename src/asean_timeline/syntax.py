@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from asean_timeline.model import date_mistake
-from asean_timeline.problems import Problem
+from asean_timeline.problems import Problem, excerpt
 from asean_timeline.scanner import Positions, Scan, Twice
 
 _TOML_POSITION = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)")
@@ -64,7 +64,7 @@ def _twice_problem(twice: Twice, positions: Positions, name: str) -> Problem:
     if in_event and isinstance(path[1], int):
         event_id = positions.ids.get(path[1])
         number = path[1] + 1
-    last = path[-1] if path else ""
+    last = excerpt(str(path[-1])) if path else ""
     if twice.kind == "key":
         key = ".".join(str(p) for p in path if isinstance(p, str)).removeprefix("events.")
         key = key.removeprefix("calendar.")
@@ -80,7 +80,7 @@ def _twice_problem(twice: Twice, positions: Positions, name: str) -> Problem:
         message = f"{last!s} is given twice {where} (first on line {twice.first_line})"
         hint = f"keep one of the two {last!s} lines and delete the other"
     else:
-        table = ".".join(str(p) for p in twice.path if isinstance(p, str))
+        table = excerpt(".".join(str(p) for p in twice.path if isinstance(p, str)))
         first = twice.first_line
         if twice.kind == "table":
             message = f"the table [{table}] is written twice (first on line {first})"
@@ -216,7 +216,7 @@ class _Explainer:
             if not found.start() <= self.column - 1 <= found.end():
                 continue
             year, month, day = (int(found.group(i)) for i in (1, 2, 3))
-            written = found.group().strip()
+            written = excerpt(found.group().strip())
             why = date_mistake(year, month, day)
             if why is None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", written[:10]):
                 return self.here(
@@ -297,7 +297,7 @@ class _Explainer:
         )
 
     def invalid_value(self) -> _Explained:
-        key = self.line_text.split("=", 1)[0].strip() if "=" in self.line_text else ""
+        key = excerpt(self.line_text.split("=", 1)[0].strip()) if "=" in self.line_text else ""
         rest = self.rest().split("#", 1)[0].strip()
         if not rest:
             return self.here(
@@ -306,9 +306,10 @@ class _Explainer:
             )
         if rest.startswith(","):
             return self.here("a list has an empty item (two commas in a row)", "delete a comma")
-        word = re.split(r"[,\]}]", rest, maxsplit=1)[0].strip()
+        whole_word = re.split(r"[,\]}]", rest, maxsplit=1)[0].strip()
+        word = excerpt(whole_word)
         if word[:1] in ("“", "”", "‘", "’"):
-            plain = word.strip("“”‘’")
+            plain = excerpt(whole_word.strip("“”‘’"))
             return self.here(
                 f"{word} uses curly quotes; TOML needs straight double quotes",
                 f'write "{plain}" (type the quotes in a plain-text editor, or turn off '
@@ -317,7 +318,7 @@ class _Explainer:
         if word[:1].isalpha():
             return self.here(
                 f"the text {word} must be in double quotes",
-                f'write "{word}"' + (f' (e.g. {key} = "{word}")' if rest == word else ""),
+                f'write "{word}"' + (f' (e.g. {key} = "{word}")' if rest == whole_word else ""),
             )
         return self.here("this is not a value TOML understands", _SYNTAX_HINT)
 

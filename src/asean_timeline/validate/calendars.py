@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from asean_timeline.model import Query, Status, SubCalendar
 from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH
 from asean_timeline.validate.fields import Getter
+from asean_timeline.validate.messages import shown
 
 if TYPE_CHECKING:
     from asean_timeline.validate.reporting import Reporter
@@ -63,15 +64,17 @@ def subcalendars(reporter: Reporter, tables: object) -> tuple[SubCalendar, ...]:
         title = get.text("title", required=True)
         description = get.text("description", limit=MAX_LENGTH["description"], multiline=True)
         if calendar_id is not None:
-            if not ID_PATTERN.match(calendar_id) or len(calendar_id) > MAX_LENGTH["id"]:
+            if not ID_PATTERN.fullmatch(calendar_id) or len(calendar_id) > MAX_LENGTH["id"]:
                 get.fail(
                     "id",
-                    f"id {calendar_id!r} cannot be a file name",
+                    f"id {shown(calendar_id)} cannot be a file name",
                     "use lowercase letters, digits and hyphens, e.g. 'maritime-asia'",
                 )
                 calendar_id = None
             elif calendar_id in seen:
-                get.fail("id", f"duplicate calendar id {calendar_id!r}", "give each one its own id")
+                get.fail(
+                    "id", f"duplicate calendar id {shown(calendar_id)}", "give each one its own id"
+                )
                 calendar_id = None
             else:
                 seen.add(calendar_id)
@@ -107,7 +110,7 @@ def _statuses(get: Getter) -> frozenset[Status]:
         else:
             get.fail(
                 "statuses",
-                f"unknown status {value!r}",
+                f"unknown status {shown(value)}",
                 f"use any of {', '.join(options)}",
                 at=("statuses", position),
             )

@@ -207,7 +207,7 @@ class WhenParser:
         parsed = parse_partial_date(text)
         if parsed is not None:
             return parsed
-        found = PARTIAL_DATE.match(text)
+        found = PARTIAL_DATE.fullmatch(text)
         if found:
             year, month, day = (int(g) if g else None for g in found.groups())
             assert year is not None

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from asean_timeline.model import CalendarInfo, Event, Source, Status, Timeline
-from asean_timeline.problems import Problem, Severity
+from asean_timeline.problems import EXCERPT_LENGTH, Problem, Severity
 from asean_timeline.validate.calendars import subcalendars
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
@@ -32,7 +32,7 @@ from asean_timeline.validate.constants import (
 )
 from asean_timeline.validate.dates import WhenParser
 from asean_timeline.validate.fields import Getter
-from asean_timeline.validate.hints import did_you_mean, slugify, suggest_duration
+from asean_timeline.validate.hints import closest, slugify, suggest_duration
 from asean_timeline.validate.messages import shown, type_name
 from asean_timeline.validate.parsing import parse_duration, too_long_duration
 from asean_timeline.validate.recurrence import RecurrenceChecker
@@ -79,20 +79,18 @@ class Validator:
         for key in data:
             if key in ("calendar", "events", "calendars"):
                 continue
-            suggestion = did_you_mean(key, ("calendar", "events"))
-            if suggestion:
-                import difflib  # only for a misspelt key (start-up time)
-
-                misspelt[difflib.get_close_matches(key, ("calendar", "events"), 1)[0]] = key
-                brackets = "[calendar]" if "calendar" in suggestion else "[[events]]"
-                hint = f"{suggestion} (write {brackets})"
+            meant = closest(key, ("calendar", "events"))
+            if meant is not None:
+                misspelt[meant] = key
+                brackets = "[calendar]" if meant == "calendar" else "[[events]]"
+                hint = f"did you mean {meant!r}? (write {brackets})"
             elif key in CALENDAR_KEYS:
                 hint = f"{key} belongs to the calendar: move this line below [calendar]"
             elif key in EVENT_KEYS:
                 hint = f"{key} belongs to an event: move this line below an [[events]] line"
             else:
                 hint = "the file holds a [calendar] table and [[events]] tables only; remove it"
-            self.report(f"unknown top-level key {key!r}", hint=hint, at=(key,), field=key)
+            self.report(f"unknown top-level key {shown(key)}", hint=hint, at=(key,), field=key)
         calendar = self.calendar(data.get("calendar"), misspelt)
         events = self.events(data.get("events"), calendar, misspelt)
         named = subcalendars(self.reporter, data.get("calendars"))
@@ -134,7 +132,7 @@ class Validator:
         url = get.url("url")
         uid_domain = get.string("uid_domain", example='"example.org"')
         if uid_domain is not None and (
-            not DOMAIN_PATTERN.match(uid_domain) or len(uid_domain) > MAX_DOMAIN_LENGTH
+            not DOMAIN_PATTERN.fullmatch(uid_domain) or len(uid_domain) > MAX_DOMAIN_LENGTH
         ):
             get.fail(
                 "uid_domain",
@@ -146,7 +144,7 @@ class Validator:
         if uid_domain is None and url is not None:
             uid_domain = urlsplit(url).hostname
         language = get.string("language", example='"en"') or "en"
-        if not LANGUAGE_PATTERN.match(language) or len(language) > MAX_LANGUAGE_LENGTH:
+        if not LANGUAGE_PATTERN.fullmatch(language) or len(language) > MAX_LANGUAGE_LENGTH:
             get.fail(
                 "language",
                 f"language {shown(language)} is not a BCP 47 language tag",
@@ -242,10 +240,12 @@ class Validator:
                     first_line = self.doc.positions.line("events", seen[folded], "id")
                     first_id = tables[seen[folded]].get("id")
                     same = (
-                        f" (the same as {first_id!r} but for case)" if first_id != event_id else ""
+                        f" (the same as {shown(first_id)} but for case)"
+                        if first_id != event_id
+                        else ""
                     )
                     self.report(
-                        f"duplicate id {event_id!r}{same}: the event on line {first_line} "
+                        f"duplicate id {shown(event_id)}{same}: the event on line {first_line} "
                         "has it too",
                         hint="ids become calendar UIDs and must be unique: rename one of the two",
                         at=("events", index, "id"),
@@ -308,7 +308,7 @@ class Validator:
 
     def check_id(self, get: Getter, event_id: str, title: str | None) -> None:
         limit = MAX_LENGTH["id"]
-        if len(event_id) <= limit and ID_PATTERN.match(event_id):
+        if len(event_id) <= limit and ID_PATTERN.fullmatch(event_id):
             return
         suggestion = slugify(event_id)[:limit].strip("-") or slugify(title or "")[:limit]
         example = f"e.g. {suggestion.strip('-')!r}" if suggestion else "e.g. 'summit-2023'"
@@ -332,7 +332,7 @@ class Validator:
         if not isinstance(raw, list):
             if isinstance(raw, dict):
                 hint = "put the source in brackets: sources = [{ … }] (a list, even of one)"
-            elif isinstance(raw, str):
+            elif isinstance(raw, str) and len(raw) <= EXCERPT_LENGTH:
                 hint = f"write sources = [{{ publisher = {raw!r} }}] (a list of tables)".replace(
                     "'", '"'
                 )
@@ -346,7 +346,7 @@ class Validator:
             if not isinstance(item, dict):
                 hint = (
                     f'write {{ publisher = "{item}" }} instead'
-                    if isinstance(item, str) and '"' not in item
+                    if isinstance(item, str) and '"' not in item and len(item) <= EXCERPT_LENGTH
                     else 'write { publisher = "…", url = "https://…" }'
                 )
                 get.fail(

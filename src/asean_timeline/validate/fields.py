@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 
 from asean_timeline import reference
 from asean_timeline.model import Status
-from asean_timeline.problems import Severity
+from asean_timeline.problems import EXCERPT_LENGTH, Severity
+from asean_timeline.validate.characters import hidden_in_url, text_problem
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
     EVENT_KEYS,
@@ -27,6 +28,7 @@ from asean_timeline.validate.constants import (
 )
 from asean_timeline.validate.hints import (
     ZONE_ABBREVIATIONS,
+    closest,
     country_hint,
     did_you_mean,
     slugify,
@@ -39,21 +41,6 @@ from asean_timeline.weburl import is_plain_web_url
 if TYPE_CHECKING:
     from asean_timeline.scanner import TomlPath
     from asean_timeline.validate.reporting import Reporter
-
-_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
-#: The control characters (Unicode category Cc, a set fixed by Unicode's stability policy).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: The same, without the tab and the line break that text over several lines may hold.
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: A space of any kind (as ``str.isspace``) or a control character, neither allowed in a URL.
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Bidirectional embeddings, overrides and isolates reorder how the text around
-# them displays (a title could show words in a misleading order), so no
-# output may carry them. Plain right-to-left text needs none of them.
-_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-#: Either kind: text without any of them needs no further look.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORBIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 class Getter:
@@ -108,13 +95,11 @@ class Getter:
         for key in self.table:
             if key in allowed:
                 continue
-            import difflib  # only for an unknown key (start-up time)
-
-            matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            if matches and matches[0] not in self.table:
-                self.misspelt[matches[0]] = key
-            if matches:
-                hint = f"did you mean {matches[0]!r}?"
+            meant = closest(key, allowed)
+            if meant is not None and meant not in self.table:
+                self.misspelt[meant] = key
+            if meant is not None:
+                hint = f"did you mean {meant!r}?"
             elif in_calendar and key == "events":
                 hint = (
                     "this line is inside [calendar]; start each event with its own [[events]] "
@@ -126,7 +111,7 @@ class Getter:
                 hint = f"{key} belongs to the calendar: move this line below [calendar]"
             else:
                 hint = f"remove it, or use one of: {', '.join(allowed)}"
-            self.fail(key, f"unknown key {key!r}" + (f" {where}" if where else ""), hint)
+            self.fail(key, f"unknown key {shown(key)}" + (f" {where}" if where else ""), hint)
 
     def string(self, key: str, *, required: bool = False, example: str | None = None) -> str | None:
         value = self.table.get(key)
@@ -172,33 +157,9 @@ class Getter:
             }.get(key, "shorten it")
             self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
             return None
-        if (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(value) is None:
-            return value  # the common case: one search instead of two
-        found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
-        if found is not None:
-            char, position = found.group(), found.start() + 1
-            name = _CONTROL_NAMES.get(char, "an invisible control character")
-            if char == "\n":
-                hint = "write it on one line; line breaks belong in description only"
-            elif char in _CONTROL_NAMES:
-                hint = "replace it with a space"
-            else:
-                hint = "delete it (it often comes from copying and pasting)"
-            self.fail(
-                key,
-                f"{key} contains {name} (U+{ord(char):04X}) at character {position}",
-                hint,
-            )
-            return None
-        bidi = _BIDI_CONTROL.search(value)
-        if bidi is not None:
-            self.fail(
-                key,
-                f"{key} contains a bidirectional control character (U+{ord(bidi.group()):04X}) "
-                f"at character {bidi.start() + 1}, which can make the text display in a "
-                "misleading order",
-                "delete it; Arabic or Hebrew text displays correctly without it",
-            )
+        problem = text_problem(key, value, multiline=multiline)
+        if problem is not None:
+            self.fail(key, *problem)
             return None
         return value
 
@@ -214,7 +175,7 @@ class Getter:
                 "use a shorter link (e.g. without tracking parameters after ?)",
             )
             return None
-        if _SPACE_OR_CONTROL.search(text):
+        if hidden_in_url(text):
             self.fail(
                 key,
                 f"{key} {shown(text)} contains a space or an invisible character",
@@ -281,7 +242,7 @@ class Getter:
                 key,
                 f"{key} must be a list in brackets, not a single text",
                 f'put it in brackets: {key} = ["{value}"]'
-                if '"' not in value
+                if '"' not in value and len(value) <= EXCERPT_LENGTH
                 else f'write {key} = ["…", "…"]',
             )
             return []
@@ -317,7 +278,7 @@ class Getter:
                 continue
             self.fail(
                 key,
-                f"unknown country code {code!r}",
+                f"unknown country code {shown(code)}",
                 country_hint(code, known),
                 at=(key, position),
             )
@@ -327,7 +288,7 @@ class Getter:
         tags: list[str] = []
         limit = MAX_LENGTH["tag"]
         for position, tag in self.string_list(key, '["summit", "trade"]'):
-            if len(tag) <= limit and TAG_PATTERN.match(tag):
+            if len(tag) <= limit and TAG_PATTERN.fullmatch(tag):
                 if tag not in tags:
                     tags.append(tag)
                 continue

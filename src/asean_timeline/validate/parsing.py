@@ -16,13 +16,13 @@ from asean_timeline.validate.constants import DURATION_PATTERN, MAX_YEAR, MIN_YE
 
 def parse_duration(text: str) -> timedelta | None:
     """An ISO 8601 duration such as ``PT2H30M`` or ``P1D``; ``None`` if malformed or huge."""
-    found = DURATION_PATTERN.match(text)
+    found = DURATION_PATTERN.fullmatch(text)
     if not found or text in ("P", "PT") or text.endswith("T"):
         return None
-    parts = {name: int(value or 0) for name, value in found.groupdict().items()}
     try:
+        parts = {name: int(value or 0) for name, value in found.groupdict().items()}
         return timedelta(**parts)
-    except OverflowError:
+    except (OverflowError, ValueError):  # ValueError: more digits than int() takes
         return None
 
 
@@ -32,7 +32,7 @@ def too_long_duration(text: str) -> bool:
 
 
 def parse_partial_date(text: str) -> Year | Month | Day | None:
-    found = PARTIAL_DATE.match(text)
+    found = PARTIAL_DATE.fullmatch(text)
     if not found:
         return None
     year, month, day = (int(g) if g else None for g in found.groups())

@@ -23,6 +23,7 @@ from asean_timeline.model import (
     Year,
     date_mistake,
 )
+from asean_timeline.problems import excerpt
 from asean_timeline.recurrence import normalise_rule
 from asean_timeline.validate.constants import (
     FREQUENCIES,
@@ -101,7 +102,7 @@ class RecurrenceChecker:
         except (ValueError, TypeError, OverflowError) as error:
             get.fail(
                 "rrule",
-                f"the rrule {shown(rule)} is not valid: {error}",
+                f"the rrule {shown(rule)} is not valid: {excerpt(str(error), 100)}",
                 f"write an RFC 5545 rule such as {_RRULE_EXAMPLE}",
             )
             parsed = None
@@ -256,6 +257,11 @@ class RecurrenceChecker:
         return None
 
 
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is written in the digits 0 to 9 only (as RFC 5545 writes numbers)."""
+    return text.isascii() and text.isdigit()
+
+
 def _rule_problem(rule: str) -> tuple[str, str] | None:
     """What is wrong with the structure of an RRULE (message, hint), or None."""
     text = rule.strip()
@@ -274,58 +280,67 @@ def _rule_problem(rule: str) -> tuple[str, str] | None:
             return "the rrule has an empty part (;; or a ; at the end)", "remove the extra ;"
         if not equals:
             return (
-                f"{part.strip()!r} in the rrule is not of the form NAME=VALUE",
+                f"{shown(part.strip())} in the rrule is not of the form NAME=VALUE",
                 "write parts such as FREQ=YEARLY and COUNT=5 separated by ;, "
                 f"e.g. {_RRULE_EXAMPLE}",
             )
         if name not in RRULE_PARTS:
             guess = did_you_mean(name, RRULE_PARTS)
             return (
-                f"unknown rrule part {name!r}",
+                f"unknown rrule part {shown(name)}",
                 guess or f"the parts are {', '.join(RRULE_PARTS)}",
             )
         if name in parts:
-            return f"{name} is given twice in the rrule", f"keep one {name}"
+            return f"{excerpt(name)} is given twice in the rrule", f"keep one {excerpt(name)}"
         parts[name] = value
     freq = parts.get("FREQ")
     if freq is None:
         return "the rrule has no FREQ", "start it with FREQ=YEARLY, MONTHLY, WEEKLY or DAILY"
     if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
         return (
-            f"FREQ={freq} is not supported: events repeat at most daily",
+            f"FREQ={excerpt(freq)} is not supported: events repeat at most daily",
             "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY",
         )
     if freq not in FREQUENCIES:
         guess = did_you_mean(freq, FREQUENCIES)
-        return f"FREQ={freq} is not a frequency", guess or "use YEARLY, MONTHLY, WEEKLY or DAILY"
+        return (
+            f"FREQ={excerpt(freq)} is not a frequency",
+            guess or "use YEARLY, MONTHLY, WEEKLY or DAILY",
+        )
     if "COUNT" in parts and "UNTIL" in parts:
         return "the rrule has both COUNT and UNTIL", "keep one of them (RFC 5545 allows one)"
     count = parts.get("COUNT")
     if count is not None:
-        if not count.isdigit() or int(count) < 1:
-            return f"COUNT={count} is not a number of times", "write COUNT=n with n 1 or more"
-        if int(count) > MAX_OCCURRENCES:
+        if not _is_number(count) or not count.strip("0"):
             return (
-                f"COUNT={count} is more than {MAX_OCCURRENCES:,} occurrences",
+                f"COUNT={excerpt(count)} is not a number of times",
+                "write COUNT=n with n 1 or more",
+            )
+        digits = count.lstrip("0")
+        if len(digits) > len(str(MAX_OCCURRENCES)) or int(digits) > MAX_OCCURRENCES:
+            return (
+                f"COUNT={excerpt(count)} is more than {MAX_OCCURRENCES:,} occurrences",
                 f"write COUNT={MAX_OCCURRENCES} or less",
             )
     interval = parts.get("INTERVAL")
-    if interval is not None and (not interval.isdigit() or int(interval) < 1):
+    if interval is not None and (not _is_number(interval) or not interval.strip("0")):
         return (
-            f"INTERVAL={interval} is not a whole number of 1 or more",
+            f"INTERVAL={excerpt(interval)} is not a whole number of 1 or more",
             "write e.g. INTERVAL=2 for every other time",
         )
     until = parts.get("UNTIL")
     if until is not None:
-        found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(T([01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?", until)
+        found = re.fullmatch(
+            r"(\d{4})(\d{2})(\d{2})(T([01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?", until, re.ASCII
+        )
         if not found:
             return (
-                f"UNTIL={until} is not a date",
+                f"UNTIL={excerpt(until)} is not a date",
                 "write UNTIL=YYYYMMDD (e.g. UNTIL=20301231) or UNTIL=YYYYMMDDTHHMMSSZ",
             )
         why = date_mistake(*(int(found.group(i)) for i in (1, 2, 3)))
         if why is not None:
-            return f"UNTIL={until} is not a real date: {why}", "correct the date in UNTIL"
+            return f"UNTIL={excerpt(until)} is not a real date: {why}", "correct the date in UNTIL"
     if count is None and until is None:
         return (
             "the rrule never ends",

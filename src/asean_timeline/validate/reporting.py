@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from asean_timeline.problems import Problem, Severity, excerpt
-from asean_timeline.validate.constants import MAX_LENGTH
+from asean_timeline.problems import Problem, Severity
 
 if TYPE_CHECKING:
     from asean_timeline.load import Document
@@ -42,7 +41,7 @@ class Reporter:
                 message,
                 file=self.doc.name,
                 line=self.doc.positions.line(*at) if at else line,
-                event_id=None if event_id is None else excerpt(event_id, MAX_LENGTH["id"]),
+                event_id=event_id,
                 field=field,
                 hint=hint,
                 severity=severity,

@@ -221,3 +221,26 @@ def test_inline_tables_nested_500_deep_are_a_clean_problem(tmp_path: Path) -> No
     assert result.stderr.startswith(
         f"{source}:8: error: lists or tables are nested more than 100 levels deep"
     )
+
+
+def test_no_check_matches_a_pattern_of_the_format_only_at_its_start() -> None:
+    """Every use of the format's patterns in src/ is ``fullmatch``: ``match`` and ``search``
+    with a pattern ending in ``$`` also accept a value followed by a line break."""
+    import ast
+
+    from asean_timeline.validate import constants
+
+    patterns = {name for name, value in vars(constants).items() if hasattr(value, "fullmatch")}
+    source = Path(__file__).resolve().parents[1] / "src"
+    partial = [
+        f"{path.name}:{node.lineno} {node.func.value.id}.{node.func.attr}"
+        for path in sorted(source.rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("match", "search")
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in patterns
+    ]
+    assert patterns >= {"ID_PATTERN", "TAG_PATTERN", "DOMAIN_PATTERN", "PARTIAL_DATE"}
+    assert partial == []

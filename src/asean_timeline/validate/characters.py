@@ -27,26 +27,44 @@ from __future__ import annotations
 import re
 
 _CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
-_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
-    f"{chr(plane << 16 | 0xFFFE)}{chr(plane << 16 | 0xFFFF)}" for plane in range(17)
-)
 #: The control characters (Unicode category Cc, a set fixed by Unicode's stability policy).
 _CONTROL = "\x00-\x1f\x7f-\x9f"
 _BIDI_CONTROLS = "\u202a-\u202e\u2066-\u2069"
-_NOT_IN_TEXT = _BIDI_CONTROLS + "\u2028\u2029\ufeff" + _NONCHARACTERS
+#: Refused in text: bidi controls, separators, the BOM and the noncharacters of the BMP;
+#: the noncharacters beyond it are picked out of :data:`_BEYOND_BMP` by :func:`_refused`.
+_NOT_IN_TEXT = _BIDI_CONTROLS + "\u2028\u2029\ufeff\ufdd0-\ufdef\ufffe\uffff"
 #: Invisible characters that text may need, but a web address never does.
 _INVISIBLE = (
     "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u2060-\u2064"
-    "\u206a-\u206f\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb\U000e0000-\U000e0fff"
+    "\u206a-\u206f\u3164\ufe00-\ufe0f\uffa0\ufff9-\ufffb"
 )
-_FORBIDDEN = re.compile(f"[{_CONTROL}{_NOT_IN_TEXT}]")
-_FORBIDDEN_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NOT_IN_TEXT}]")
-_NOT_IN_URL = re.compile(f"[\\s{_CONTROL}{_NOT_IN_TEXT}{_INVISIBLE}]")
+# A character class listing single characters beyond the BMP makes every search several
+# times slower, so the searches take all of them as candidates (one range, fast) and
+# _refused looks closer at the few found: most are emoji, which text may hold.
+_BEYOND_BMP = "\U00010000-\U0010ffff"
+#: Text without a match needs no closer look (:func:`text_problem` says what is wrong).
+SUSPECT_IN_TEXT = re.compile(f"[{_CONTROL}{_NOT_IN_TEXT}{_BEYOND_BMP}]")
+SUSPECT_IN_MULTILINE_TEXT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_NOT_IN_TEXT}{_BEYOND_BMP}]")
+_NOT_IN_URL = re.compile(f"[\\s{_CONTROL}{_NOT_IN_TEXT}{_INVISIBLE}{_BEYOND_BMP}]")
+
+
+def _is_noncharacter(char: str) -> bool:
+    code = ord(char)
+    return 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+
+
+def _refused(char: str, *, in_url: bool = False) -> bool:
+    """Whether a character the searches found is refused (beyond the BMP: a noncharacter,
+    or in a URL also a tag character or a variation selector)."""
+    if char <= "\uffff":
+        return True
+    return _is_noncharacter(char) or (in_url and 0xE0000 <= ord(char) <= 0xE0FFF)
 
 
 def text_problem(key: str, value: str, *, multiline: bool) -> tuple[str, str] | None:
     """What is wrong with a character of ``value`` (message, hint), or None if nothing."""
-    found = (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(value)
+    pattern = SUSPECT_IN_MULTILINE_TEXT if multiline else SUSPECT_IN_TEXT
+    found = next((f for f in pattern.finditer(value) if _refused(f.group())), None)
     if found is None:
         return None
     char, position = found.group(), found.start() + 1
@@ -71,7 +89,7 @@ def text_problem(key: str, value: str, *, multiline: bool) -> tuple[str, str] | 
             f"{key} contains an invisible byte-order mark {at}",
             "delete it (it often comes from copying and pasting)",
         )
-    if re.fullmatch(f"[{_NONCHARACTERS}]", char):
+    if _is_noncharacter(char):
         return (
             f"{key} contains {code} at character {position}, which is not a character",
             "delete it (it often comes from a damaged copy of the text)",
@@ -88,4 +106,6 @@ def text_problem(key: str, value: str, *, multiline: bool) -> tuple[str, str] | 
 
 def hidden_in_url(text: str) -> bool:
     """Whether ``text`` holds a space, a control or an invisible character: a URL may not."""
-    return _NOT_IN_URL.search(text) is not None
+    if _NOT_IN_URL.search(text) is None:
+        return False
+    return any(_refused(found.group(), in_url=True) for found in _NOT_IN_URL.finditer(text))

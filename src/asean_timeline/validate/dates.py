@@ -10,9 +10,8 @@ when the date is wrong, what kind of start was written.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TYPE_CHECKING, Any, assert_never
+from typing import TYPE_CHECKING, Any, NamedTuple, assert_never
 
 from asean_timeline.model import (
     Day,
@@ -40,8 +39,7 @@ _FORMS = (
 _RANGE_SEPARATOR = re.compile(r"\s*(?:/|,|–|—|\s-\s|\.\.|\bto\b)\s*")
 
 
-@dataclass(frozen=True)
-class DateKeys:
+class DateKeys(NamedTuple):
     """What an event's date keys gave: its date shape, or ``None`` if they are wrong.
 
     The rest is what the recurrence check needs even when the date is wrong (so that

@@ -17,7 +17,12 @@ from urllib.parse import urlsplit
 from asean_timeline import reference
 from asean_timeline.model import Status
 from asean_timeline.problems import EXCERPT_LENGTH, Severity
-from asean_timeline.validate.characters import hidden_in_url, text_problem
+from asean_timeline.validate.characters import (
+    SUSPECT_IN_MULTILINE_TEXT,
+    SUSPECT_IN_TEXT,
+    hidden_in_url,
+    text_problem,
+)
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
     EVENT_KEYS,
@@ -157,6 +162,8 @@ class Getter:
             }.get(key, "shorten it")
             self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
             return None
+        if (SUSPECT_IN_MULTILINE_TEXT if multiline else SUSPECT_IN_TEXT).search(value) is None:
+            return value  # the common case: one search, no call
         problem = text_problem(key, value, multiline=multiline)
         if problem is not None:
             self.fail(key, *problem)

@@ -5,8 +5,11 @@ date for a day written another way ("17 Dec 2023"); the ISO 8601 duration for on
 written in words ("2 hours"); the ISO code for a country written as a name or an
 alpha-3 code; and the zone names behind common zone abbreviations.
 
-They run only for a problem, so ``difflib`` and ``unicodedata`` are imported by the
-functions that use them: validating a valid file loads neither (start-up time).
+Each is called by the check that finds the problem, to word its hint there. They run
+only for a problem, so ``difflib`` and ``unicodedata`` are imported by the functions that
+use them: validating a valid file loads neither (start-up time). Text longer than a key
+or a word could be (a pasted paragraph, a 50 MB line) gets no guess: comparing it would
+only be slow.
 """
 
 from __future__ import annotations

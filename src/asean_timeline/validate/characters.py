@@ -64,7 +64,9 @@ def _refused(char: str, *, in_url: bool = False) -> bool:
 def text_problem(key: str, value: str, *, multiline: bool) -> tuple[str, str] | None:
     """What is wrong with a character of ``value`` (message, hint), or None if nothing."""
     pattern = SUSPECT_IN_MULTILINE_TEXT if multiline else SUSPECT_IN_TEXT
-    found = next((f for f in pattern.finditer(value) if _refused(f.group())), None)
+    found = pattern.search(value)
+    while found is not None and not _refused(found.group()):
+        found = pattern.search(value, found.end())  # an emoji, say: look further on
     if found is None:
         return None
     char, position = found.group(), found.start() + 1
@@ -106,6 +108,7 @@ def text_problem(key: str, value: str, *, multiline: bool) -> tuple[str, str] | 
 
 def hidden_in_url(text: str) -> bool:
     """Whether ``text`` holds a space, a control or an invisible character: a URL may not."""
-    if _NOT_IN_URL.search(text) is None:
-        return False
-    return any(_refused(found.group(), in_url=True) for found in _NOT_IN_URL.finditer(text))
+    found = _NOT_IN_URL.search(text)
+    while found is not None and not _refused(found.group(), in_url=True):
+        found = _NOT_IN_URL.search(text, found.end())
+    return found is not None

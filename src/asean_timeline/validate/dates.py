@@ -42,16 +42,35 @@ _RANGE_SEPARATOR = re.compile(r"\s*(?:/|,|–|—|\s-\s|\.\.|\bto\b)\s*")
 class DateKeys(NamedTuple):
     """What an event's date keys gave: its date shape, or ``None`` if they are wrong.
 
-    The rest is what the recurrence check needs even when the date is wrong (so that
-    one run reports every problem): whether the start has a time of day, whether it is
-    written with a UTC offset, and the first start as written (naive unless written
-    with an offset; ``None`` when no day can be read), for the examples in its hints.
+    :attr:`start_as_written` is what the recurrence check needs even when the date is
+    wrong (so that one run reports every problem); it is worked out only when asked for:
+    most events do not recur.
     """
 
     when: When | None
-    timed: bool
-    with_offset: bool
-    first: datetime | None
+    #: The value of ``start`` (or else ``date``) as the file gives it.
+    written: object
+
+    @property
+    def start_as_written(self) -> tuple[datetime | None, bool, bool]:
+        """The first start as written (naive unless written with a UTC offset; ``None``
+        when no day can be read), whether it has a time of day, and whether an offset."""
+        when, written = self.when, self.written
+        match when:
+            case Timed(start=start, zone=zone):
+                return (start if zone is None else start.replace(tzinfo=None)), True, zone is None
+            case Day() | DayRange():
+                return datetime.combine(when.first_day, time()), False, False
+            case Year() | Month() | DayInWindow():
+                return None, False, False
+            case None if isinstance(written, datetime):
+                return written, True, written.tzinfo is not None
+            case None if isinstance(written, date):
+                return datetime.combine(written, time()), False, False
+            case None:
+                return None, False, False
+            case _:
+                assert_never(when)
 
 
 class WhenParser:
@@ -62,33 +81,9 @@ class WhenParser:
         self.default_zone = default_zone
 
     def read(self) -> DateKeys:
-        """The event's date shape (each problem reported) and what its start was written as."""
-        when = self.parse()
-        match when:
-            case Timed(start=start, zone=zone):
-                naive = start if zone is None else start.replace(tzinfo=None)
-                return DateKeys(when, timed=True, with_offset=zone is None, first=naive)
-            case Day() | DayRange():
-                first = datetime.combine(when.first_day, time())
-                return DateKeys(when, timed=False, with_offset=False, first=first)
-            case Year() | Month() | DayInWindow():
-                return DateKeys(when, timed=False, with_offset=False, first=None)
-            case None:
-                return self.written_start()
-            case _:
-                assert_never(when)
-
-    def written_start(self) -> DateKeys:
-        """For a wrong date: the kind of start written, if it is a date or date-time."""
+        """The event's date shape (each problem reported) and its start as written."""
         table = self.get.table
-        written = table.get("start", table.get("date"))
-        if isinstance(written, datetime):
-            offset = written.tzinfo is not None
-            return DateKeys(None, timed=True, with_offset=offset, first=written)
-        if isinstance(written, date):
-            first = datetime.combine(written, time())
-            return DateKeys(None, timed=False, with_offset=False, first=first)
-        return DateKeys(None, timed=False, with_offset=False, first=None)
+        return DateKeys(self.parse(), table.get("start", table.get("date")))
 
     def parse(self) -> When | None:
         table = self.get.table

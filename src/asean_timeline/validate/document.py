@@ -266,7 +266,8 @@ class Validator:
         event_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
         get = Getter(self.reporter, table, ("events", index), event_id=event_id, number=index + 1)
         get.unknown_keys(EVENT_KEYS, "")
-        before = len(self.problems)
+        problems = self.reporter.problems
+        before = len(problems)
 
         title = get.text("title", required=True)
         valid_id = get.string("id", required=True, example='"summit-2023"')
@@ -289,7 +290,7 @@ class Validator:
                 'add sources = [{ publisher = "…", title = "…", url = "https://…" }]',
                 Severity.WARNING,
             )
-        failed = any(p.severity is Severity.ERROR for p in self.problems[before:])
+        failed = any(p.severity is Severity.ERROR for p in problems[before:])
         if failed or valid_id is None or title is None or when is None:
             return None
         return Event(

@@ -58,12 +58,13 @@ class RecurrenceChecker:
 
     def __init__(self, get: Getter, dates: DateKeys) -> None:
         self.get = get
+        self.dates = dates
         self.when = dates.when
-        #: Whether occurrences have a time, and whether it is written with a UTC offset.
-        self.timed = dates.timed
-        self.with_offset = dates.with_offset
-        #: The first start as written (naive unless written with an offset), for hints.
-        self.first = dates.first
+        #: The first start as written (naive unless written with an offset), for hints;
+        #: whether occurrences have a time, and whether it is written with a UTC offset.
+        #: Set by check() for an event that recurs (most do not: they never need them).
+        self.first: datetime | None = None
+        self.timed = self.with_offset = False
 
     def check(self) -> Recurrence | None:
         get = self.get
@@ -77,6 +78,7 @@ class RecurrenceChecker:
                     "exdates are exceptions to a repeating event: add an rrule or remove exdates",
                 )
             return None
+        self.first, self.timed, self.with_offset = self.dates.start_as_written
         when = self.when
         if when is not None and not when.can_recur:
             get.fail(

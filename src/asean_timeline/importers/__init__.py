@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol, cast
 
 from asean_timeline.importers.base import Batch, Report
-from asean_timeline.load import MAX_INPUT_BYTES
+from asean_timeline.inputfile import InputReadError, read_input
 from asean_timeline.problems import InvalidInputError, Problem
 
 
@@ -55,22 +55,14 @@ def guess_format(raw: bytes) -> str | None:
 
 def read_file(path: Path, format_name: str | None = None, report: Report | None = None) -> Batch:
     """Read one file to import; raise :class:`InvalidInputError` if it cannot be read at all.
-    ``report`` is told of the progress of a long read."""
+    ``report`` is told of the progress of a long read. Files over the input limit (100 MiB)
+    are refused before reading; a pipe or a device is read up to it."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InvalidInputError(
-                [
-                    Problem(
-                        f"the file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,} "
-                        f"({MAX_INPUT_BYTES >> 20} MiB)",
-                        name,
-                        hint="split it into several files (e.g. one export per year)",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
+        raw = read_input(path)
+    except InputReadError as error:
+        hint = "split it into several files (e.g. one export per year)"
+        raise InvalidInputError([Problem(error.message, name, hint=hint)]) from None
     except FileNotFoundError:
         raise InvalidInputError([Problem("no such file", name, hint="check the path")]) from None
     except IsADirectoryError:

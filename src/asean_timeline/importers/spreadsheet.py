@@ -13,7 +13,7 @@ from typing import Any
 
 from asean_timeline.importers.base import Batch, Origin
 from asean_timeline.importers.text import decode
-from asean_timeline.load import date_mistake
+from asean_timeline.model import date_mistake
 from asean_timeline.problems import InvalidInputError, Problem
 
 #: Characters after which our CSV export put a ``'`` (spreadsheet formula injection).

@@ -27,8 +27,7 @@ from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Repor
 from asean_timeline.importers.merge import ordered
 from asean_timeline.importers.spreadsheet import CellValueError, Row, cell_problem, header_of, rows
 from asean_timeline.importers.text import one_line, plain_text, tag_of
-from asean_timeline.load import date_mistake
-from asean_timeline.model import MONTHS, Month
+from asean_timeline.model import MONTHS, Month, date_mistake
 from asean_timeline.validate import MAX_LENGTH, MAX_YEAR, MIN_YEAR
 
 NAME = "timelinejs"

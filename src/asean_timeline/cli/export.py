@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from asean_timeline import exporters
 from asean_timeline.cli.app import (
     DEFAULT_OUT,
-    FORMATS,
     STATE_FILENAME,
     STATUSES,
     cli,
@@ -27,9 +27,9 @@ from asean_timeline.cli.app import (
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(exporters.NAMES)),
     required=True,
-    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
+    help=exporters.help_text(),
 )
 @file_argument
 @output_option
@@ -88,7 +88,6 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
-    from asean_timeline.exporters import exporter
     from asean_timeline.model import Query, Status
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
@@ -111,7 +110,7 @@ def export(
         formats=[output_format],
         subcalendars=False,
     )
-    content = files[exporter(output_format).filename]
+    content = files[exporters.get(output_format).filename]
     if str(output) == "-":
         click.echo(content, nl=False)  # bytes go to the binary stream unchanged
     else:

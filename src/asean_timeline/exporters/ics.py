@@ -11,41 +11,44 @@ TZID and a VTIMEZONE, or UTC when a fixed offset was written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from asean_timeline import reference
+from asean_timeline.exporters import get
 from asean_timeline.exporters.contentlines import content_line, escape_text
-from asean_timeline.model import Event, Month, Status, Timed, Timeline, Year
+from asean_timeline.model import Event, Month, Timed, Timeline, Year
+from asean_timeline.present import Presented, RenderContext
 from asean_timeline.recurrence import last_start as last_start_of
-from asean_timeline.reference import UTC_ZONES, countries
-from asean_timeline.revisions import Revision, Revisions
-from asean_timeline.wording import calendar_summary, when_phrase
+from asean_timeline.reference import UTC_ZONES
+from asean_timeline.revisions import Revision
+from asean_timeline.timefmt import basic_date, basic_time, utc_stamp
+from asean_timeline.wording import calendar_summary
 
-FILENAME = "events.ics"
-MEDIA_TYPE = "text/calendar; charset=utf-8"
+FILENAME = get("ics").filename
 PRODID = "-//asean-timeline//asean-timeline//EN"
+#: The context's scratch key for each event's encoded VEVENT, by id.
+_BLOCKS = "ics.vevents"
 
 
-def render(
-    timeline: Timeline,
-    revisions: Revisions,
-    path: str = FILENAME,
-    blocks: dict[str, bytes] | None = None,
-) -> bytes:
-    """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends).
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``events.ics``: the whole calendar (see :func:`calendar`)."""
+    yield FILENAME, calendar(context, FILENAME)
 
-    ``blocks`` caches each event's encoded VEVENT by id, for callers that render
-    the same events into several calendars (the text does not depend on which).
+
+def calendar(context: RenderContext, path: str) -> bytes:
+    """The context's timeline as RFC 5545 bytes (UTF-8, CRLF line ends), to stand at ``path``.
+
+    Each event's VEVENT is formatted once per context (and the contexts of its
+    selections): its text does not depend on which calendar it is in.
     """
-    cache = {} if blocks is None else blocks
-    info = timeline.calendar
+    timeline = context.timeline
+    blocks: dict[str, bytes] = context.scratch.setdefault(_BLOCKS, {})
     parts = [_lines_text(_header_lines(timeline, path)).encode()]
-    stamps: dict[datetime, str] = {}
     for event in timeline.events:
-        block = cache.get(event.id)
+        block = blocks.get(event.id)
         if block is None:
-            block = _vevent(event, revisions[event.id], info.uid_domain, stamps).encode()
-            cache[event.id] = block
+            block = _vevent(event, context.of(event), context.revisions[event.id]).encode()
+            blocks[event.id] = block
         parts.append(block)
     parts.append(b"END:VCALENDAR\r\n")
     return b"".join(parts)
@@ -103,24 +106,15 @@ def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
     return [(name, first - 1, last + 1) for name, (first, last) in sorted(spans.items())]
 
 
-def uid(event: Event, domain: str) -> str:
-    """The event's UID: its id at the calendar's domain, stable across edits and reorders."""
-    return f"{event.id}@{domain}"
-
-
-def _vevent(event: Event, revision: Revision, domain: str, stamps: dict[datetime, str]) -> str:
-    """One VEVENT's content lines. ``stamps`` caches UTC stamps: most events share them."""
-    modified = stamps.get(revision.modified) or stamps.setdefault(
-        revision.modified, _utc(revision.modified)
-    )
-    created = stamps.get(revision.created) or stamps.setdefault(
-        revision.created, _utc(revision.created)
-    )
+def _vevent(event: Event, shown: Presented, revision: Revision) -> str:
+    """One VEVENT's content lines."""
+    modified = utc_stamp(revision.modified, basic=True)
+    created = utc_stamp(revision.created, basic=True)
     # Lines that are short ASCII by construction are written as they are; the others
     # (anything with text from events.toml) go through content_line, which folds.
     lines = [
         "BEGIN:VEVENT\r\n",
-        content_line("UID", uid(event, domain)),
+        content_line("UID", shown.uid),
         f"DTSTAMP:{modified}\r\n",
         f"CREATED:{created}\r\n",
         f"LAST-MODIFIED:{modified}\r\n",
@@ -128,14 +122,13 @@ def _vevent(event: Event, revision: Revision, domain: str, stamps: dict[datetime
     ]
     lines += [content_line(name, value, params) for name, params, value in _time_lines(event)]
     lines.append(content_line("SUMMARY", escape_text(calendar_summary(event))))
-    lines.append(content_line("DESCRIPTION", escape_text(description(event))))
+    lines.append(content_line("DESCRIPTION", escape_text(shown.description)))
     if event.location:
         lines.append(content_line("LOCATION", escape_text(event.location)))
     if event.tags:
         lines.append(content_line("CATEGORIES", ",".join([escape_text(t) for t in event.tags])))
-    link = event.url or next((s.url for s in event.sources if s.url), None)
-    if link:
-        lines.append(content_line("URL", link, (("VALUE", "URI"),)))
+    if shown.link:
+        lines.append(content_line("URL", shown.link, (("VALUE", "URI"),)))
     lines.append(f"STATUS:{event.status.value.upper()}\r\n")
     # Reference events should never make a subscriber look busy.
     lines.append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
@@ -153,8 +146,8 @@ def _time_lines(event: Event) -> Iterator[Line]:
         # The model's shapes map to whole days: see the module docstring.
         first = when.first_day
         last = first if isinstance(when, Year | Month) else when.last_day
-        yield "DTSTART", (("VALUE", "DATE"),), _date(first)
-        yield "DTEND", (("VALUE", "DATE"),), _date(last + timedelta(days=1))
+        yield "DTSTART", (("VALUE", "DATE"),), basic_date(first)
+        yield "DTEND", (("VALUE", "DATE"),), basic_date(last + timedelta(days=1))
     if event.recurrence is not None:
         yield "RRULE", (), event.recurrence.rule
         exdates = event.recurrence.exdates
@@ -166,7 +159,7 @@ def _time_lines(event: Event) -> Iterator[Line]:
                 params = values[0][1]
                 yield "EXDATE", params, ",".join(value for _, _, value in values)
             else:
-                yield "EXDATE", (("VALUE", "DATE"),), ",".join(_date(d) for d in exdates)
+                yield "EXDATE", (("VALUE", "DATE"),), ",".join(basic_date(d) for d in exdates)
 
 
 def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = True) -> Line:
@@ -177,58 +170,15 @@ def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = 
     time means (ical.js takes the later, RFC 5545 §3.3.5 the earlier).
     """
     if zone is None or zone in UTC_ZONES:
-        return name, (), _utc(moment)
+        return name, (), utc_stamp(moment, basic=True)
     local = moment.astimezone(reference.zone(zone))
     if not keep_zone and _is_ambiguous(local):
-        return name, (), _utc(moment)
-    return name, (("TZID", zone),), _local(local)
+        return name, (), utc_stamp(moment, basic=True)
+    return name, (("TZID", zone),), basic_time(local)
 
 
 def _is_ambiguous(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
-
-
-def description(event: Event) -> str:
-    """Plain-text body: the date at its precision, the description, then the facts."""
-    parts = [f"Date: {when_phrase(event.when)}"]
-    if event.recurrence is not None:
-        parts.append(f"Repeats: {event.recurrence.rule}")
-    if event.description:
-        parts.append("")
-        parts.append(event.description)
-        parts.append("")
-    if event.location:
-        parts.append(f"Where: {event.location}")
-    if event.status is not Status.CONFIRMED:
-        parts.append(f"Status: {event.status.value}")
-    if event.countries:
-        names = countries()
-        parts.append("Countries: " + ", ".join(names.get(c, c) for c in event.countries))
-    if event.tags:
-        parts.append("Tags: " + ", ".join(event.tags))
-    if event.sources:
-        parts.append("Sources:")
-        for source in event.sources:
-            line = f"- {source.label}"
-            if source.published:
-                line += f" ({source.published})"
-            if source.url:
-                line += f" <{source.url}>"
-            parts.append(line)
-    return "\n".join(parts).strip()
-
-
-def _utc(moment: datetime) -> str:
-    return _local(moment.astimezone(UTC)) + "Z"
-
-
-def _local(moment: datetime) -> str:
-    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on glibc.
-    return f"{_date(moment.date())}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-
-
-def _date(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _duration(span: timedelta) -> str:

@@ -91,6 +91,8 @@ FORMATS: tuple[Format, ...] = (
     Format("html", "the timeline page", "timeline page", PAGE,
            (OutputFile("index.html", "text/html; charset=utf-8"),
             OutputFile("embed.js", "text/javascript; charset=utf-8")), 3.7, "html"),
+    Format("csv", "a spreadsheet, one row per event", "CSV spreadsheet", DATA,
+           _file("events.csv", "text/csv; charset=utf-8"), 1.0, "csv"),
 )  # fmt: skip
 NAMES = tuple(output.name for output in FORMATS)
 #: Relative cost per event of the sub-calendars with their page, and of revisions.json.

@@ -10,11 +10,20 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 
-def utc_offset(offset: timedelta) -> str:
-    """``+09:00`` or ``-03:30`` (whole minutes; an offset's seconds are dropped)."""
+def utc_offset(offset: timedelta, *, basic: bool = False) -> str:
+    """``+09:00`` or ``-03:30``: whole minutes, an offset's seconds dropped (ISO 8601's
+    extended form, as HTML and labels write it).
+
+    ``basic`` gives iCalendar's UTC-OFFSET form instead: ``+0900``, with seconds
+    where the offset has some (``+053328``, old local mean times).
+    """
     sign = "+" if offset >= timedelta(0) else "-"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    seconds = abs(int(offset.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, rest = divmod(rest, 60)
+    if not basic:
+        return f"{sign}{hours:02d}:{minutes:02d}"
+    return f"{sign}{hours:02d}{minutes:02d}" + (f"{rest:02d}" if rest else "")
 
 
 def basic_date(day: date) -> str:

@@ -49,8 +49,11 @@ def uid(event: Event, domain: str) -> str:
     return f"{event.id}@{domain}"
 
 
-def present(event: Event, domain: str) -> Presented:
-    """Everything :class:`Presented` holds for ``event`` (use a context to build it once)."""
+def present(event: Event, domain: str, record: dict[str, Any] | None = None) -> Presented:
+    """Everything :class:`Presented` holds for ``event`` (use a context to build it once).
+
+    ``record``, if given, is the event's canonical record, already built.
+    """
     pieces = when_pieces(event.when)
     phrase = "".join(words for _, words in pieces)
     names = countries()
@@ -62,7 +65,7 @@ def present(event: Event, domain: str) -> Presented:
         description=plain_description(event, phrase, country_names),
         link=event.url or next((s.url for s in event.sources if s.url), None),
         country_names=country_names,
-        record=event_record(event),
+        record=event_record(event) if record is None else record,
     )
 
 
@@ -99,22 +102,32 @@ class Presentation:
     """The :class:`Presented` values of one timeline's events, each built on first use.
 
     Keyed by event id, so a sub-calendar (a selection of the same events) shares them.
+    A render asks for every record first (revisions fingerprint them) and for the
+    rest only where an output needs it: in the worker process that makes that
+    output, after the fork, so the work before the fork stays what it must be.
     """
 
     def __init__(self, timeline: Timeline) -> None:
         self.domain = timeline.calendar.uid_domain
+        self._records: dict[str, dict[str, Any]] = {}
         self._cache: dict[str, Presented] = {}
 
     def of(self, event: Event) -> Presented:
         """The values of ``event``, built once."""
         found = self._cache.get(event.id)
         if found is None:
-            found = self._cache[event.id] = present(event, self.domain)
+            record = self._records.get(event.id)
+            found = self._cache[event.id] = present(event, self.domain, record)
         return found
 
     def record(self, event: Event) -> dict[str, Any]:
-        """The canonical record of ``event`` (what revisions fingerprint)."""
-        return self.of(event).record
+        """The canonical record of ``event`` (what revisions fingerprint), built once."""
+        found = self._records.get(event.id)
+        if found is None:
+            shown = self._cache.get(event.id)
+            found = event_record(event) if shown is None else shown.record
+            self._records[event.id] = found
+        return found
 
 
 @dataclass(frozen=True, slots=True)

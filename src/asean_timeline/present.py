@@ -14,11 +14,13 @@ Exporters import the model and this module (and the registry in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
 from asean_timeline.model import Event, Query, Status, SubCalendar, Timeline
 from asean_timeline.records import event_record
+from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
 from asean_timeline.wording import Piece, when_pieces
@@ -42,6 +44,19 @@ class Presented:
     country_names: tuple[str, ...]
     #: The canonical record (:func:`records.event_record`); do not modify it.
     record: dict[str, Any]
+    #: A recurring event's first starts, up to one more than the pages list
+    #: (:data:`LISTED_OCCURRENCES`), so they can say whether more follow; else none.
+    first_occurrences: tuple[date | datetime, ...] = ()
+
+    @property
+    def listed_occurrences(self) -> tuple[tuple[date | datetime, ...], bool]:
+        """The starts the pages list, and whether more follow them."""
+        found = self.first_occurrences
+        return found[:LISTED_OCCURRENCES], len(found) > LISTED_OCCURRENCES
+
+
+#: How many occurrences of a recurring event the pages list.
+LISTED_OCCURRENCES = 12
 
 
 def uid(event: Event, domain: str) -> str:
@@ -66,6 +81,9 @@ def present(event: Event, domain: str, record: dict[str, Any] | None = None) -> 
         link=event.url or next((s.url for s in event.sources if s.url), None),
         country_names=country_names,
         record=event_record(event) if record is None else record,
+        first_occurrences=(
+            tuple(occurrences(event, limit=LISTED_OCCURRENCES + 1)) if event.recurrence else ()
+        ),
     )
 
 

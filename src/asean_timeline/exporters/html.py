@@ -22,13 +22,11 @@ from asean_timeline.exporters import (
 from asean_timeline.exporters.axis import axis, local_days
 from asean_timeline.model import Event, Precision, Query, Status, Timeline
 from asean_timeline.present import Presented, RenderContext, plural, webcal
-from asean_timeline.recurrence import occurrences
 from asean_timeline.timefmt import machine_value
 from asean_timeline.weburl import is_plain_web_url
 from asean_timeline.wording import day_phrase, paragraphs, time_phrase
 
 FILENAME, EMBED_FILENAME = get("html").paths  # the page, and the widget for other sites' pages
-_LISTED_OCCURRENCES = 12
 _ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 # Element ids of the page are capitalised; event ids (the articles' ids, which
@@ -317,7 +315,7 @@ def _event(event: Event, shown: Presented) -> Iterator[str]:
     yield "</header>"
     yield axis(when)
     if event.recurrence is not None:
-        yield f'<p class="repeats">{_repeats(event)}</p>'
+        yield f'<p class="repeats">{_repeats(event, shown)}</p>'
     facts = []
     if event.location:
         facts.append(f"<dt>Where</dt><dd>{_text(event.location)}</dd>")
@@ -355,16 +353,16 @@ _STATUS_WORDS = {
 }
 
 
-def _repeats(event: Event) -> str:
+def _repeats(event: Event, shown: Presented) -> str:
     assert event.recurrence is not None
-    found = occurrences(event, limit=_LISTED_OCCURRENCES + 1)
+    listed, more_follow = shown.listed_occurrences
     words = [
         _time(start, time_phrase(start, None))
         if isinstance(start, datetime)
         else _time(start, day_phrase(start))
-        for start in found[:_LISTED_OCCURRENCES]
+        for start in listed
     ]
-    more = "; …" if len(found) > _LISTED_OCCURRENCES else ""
+    more = "; …" if more_follow else ""
     rule = _text(event.recurrence.rule)
     return f"Repeats (<code>{rule}</code>): " + "; ".join(words) + more
 

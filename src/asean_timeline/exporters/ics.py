@@ -26,8 +26,9 @@ from asean_timeline.wording import calendar_summary
 
 FILENAME = get("ics").filename
 PRODID = "-//asean-timeline//asean-timeline//EN"
-#: The context's scratch key for each event's encoded VEVENT, by id.
+#: The context's scratch keys: each event's encoded VEVENT, and the years it spans, by id.
 _BLOCKS = "ics.vevents"
+_SPANS = "ics.years"
 
 
 def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
@@ -43,7 +44,8 @@ def calendar(context: RenderContext, path: str) -> bytes:
     """
     timeline = context.timeline
     blocks: dict[str, bytes] = context.scratch.setdefault(_BLOCKS, {})
-    parts = [_lines_text(_header_lines(timeline, path)).encode()]
+    known_years = context.scratch.setdefault(_SPANS, {})
+    parts = [_lines_text(_header_lines(timeline, path, known_years)).encode()]
     for event in timeline.events:
         block = blocks.get(event.id)
         if block is None:
@@ -61,7 +63,9 @@ def _lines_text(lines: Iterable[Line]) -> str:
 Line = tuple[str, tuple[tuple[str, str], ...], str]
 
 
-def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
+def _header_lines(
+    timeline: Timeline, filename: str, known_years: dict[str, tuple[int, int]]
+) -> Iterator[Line]:
     info = timeline.calendar
     yield "BEGIN", (), "VCALENDAR"
     yield "VERSION", (), "2.0"
@@ -81,7 +85,7 @@ def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
     refresh = _duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
-    zones = _zones_needed(timeline)
+    zones = _zones_needed(timeline, known_years)
     if zones:
         from asean_timeline.vtimezone import vtimezone_lines  # only for timed events
     for name, first_year, last_year in zones:
@@ -89,16 +93,25 @@ def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
             yield prop, (), value
 
 
-def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
-    """Each zone used by a timed event, with the years its occurrences span."""
+def _zones_needed(
+    timeline: Timeline, known_years: dict[str, tuple[int, int]]
+) -> list[tuple[str, int, int]]:
+    """Each zone used by a timed event, with the years its occurrences span.
+
+    ``known_years`` caches each event's span by id: a recurring event's last
+    start expands its rule, and the sub-calendars ask again for the same events.
+    """
     spans: dict[str, tuple[int, int]] = {}
     for event in timeline.events:
         when = event.when
         if not isinstance(when, Timed) or when.zone is None or when.zone in UTC_ZONES:
             continue
-        last_start = last_start_of(event)
-        last_year = (last_start + (when.end - when.start)).year if when.end else last_start.year
-        first_year = when.start.year
+        years = known_years.get(event.id)
+        if years is None:
+            last_start = last_start_of(event)
+            end = last_start + (when.end - when.start) if when.end else last_start
+            years = known_years[event.id] = (when.start.year, end.year)
+        first_year, last_year = years
         if when.zone in spans:
             known = spans[when.zone]
             first_year, last_year = min(known[0], first_year), max(known[1], last_year)

@@ -14,11 +14,9 @@ from asean_timeline.exporters import CALENDAR, DATA, FEED, get, mermaid, of_kind
 from asean_timeline.exporters.mdtext import escape, escape_block, link
 from asean_timeline.model import Event, Source, Status, Timed, Year, month_name
 from asean_timeline.present import Presented, RenderContext, plural
-from asean_timeline.recurrence import occurrences
 from asean_timeline.wording import day_phrase, time_phrase
 
 FILENAME = get("md").filename
-_LISTED_OCCURRENCES = 12
 #: What the page's "Subscribe:" line links: what a reader of the file subscribes to or downloads.
 _LINKED_KINDS = (CALENDAR, FEED, DATA)
 
@@ -93,7 +91,7 @@ def _event(event: Event, shown: Presented) -> Iterator[str]:
         yield heading
     if event.recurrence is not None:
         yield ""
-        yield "  " + _repeats(event, event.recurrence.rule)
+        yield "  " + _repeats(shown, event.recurrence.rule)
     if event.description:
         yield ""
         yield "  " + escape_block(event.description, "  ")
@@ -112,11 +110,11 @@ def _source(source: Source) -> str:
     return text
 
 
-def _repeats(event: Event, rule: str) -> str:
-    found = occurrences(event, limit=_LISTED_OCCURRENCES + 1)
+def _repeats(shown: Presented, rule: str) -> str:
+    listed, more_follow = shown.listed_occurrences
     words = [
         time_phrase(start, None) if isinstance(start, datetime) else day_phrase(start)
-        for start in found[:_LISTED_OCCURRENCES]
+        for start in listed
     ]
-    more = "; …" if len(found) > _LISTED_OCCURRENCES else ""
+    more = "; …" if more_follow else ""
     return f"Repeats \\(`{rule}`\\): " + "; ".join(words) + more

@@ -16,20 +16,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from asean_timeline.present import RenderContext
 
-# What a format is for, which decides where the other pages link it:
-#: a calendar to subscribe to (its group also makes the sub-calendars, see pipeline);
-CALENDAR = "calendar"
-#: a feed that readers follow (linked as an alternate of the HTML page);
-FEED = "feed"
-#: data to download and analyse;
-DATA = "data"
-#: a page to read.
-PAGE = "page"
+#: What a format is for, which decides where the other pages link it.
+Kind = Literal["calendar", "feed", "data", "page"]
+#: A calendar to subscribe to (its group also makes the sub-calendars, see pipeline).
+CALENDAR: Kind = "calendar"
+#: A feed that readers follow (linked as an alternate of the HTML page).
+FEED: Kind = "feed"
+#: Data to download and analyse.
+DATA: Kind = "data"
+#: A page to read.
+PAGE: Kind = "page"
 
 #: The subscription page render writes beside the sub-calendars (exporters/subscribe.py).
 SUBSCRIBE_PAGE = "README.md"
@@ -51,7 +52,7 @@ class Format(NamedTuple):
     #: The link text other pages use for it.
     label: str
     #: CALENDAR, FEED, DATA or PAGE.
-    kind: str
+    kind: Kind
     #: Its files; the first is the format's own (what ``export`` writes).
     files: tuple[OutputFile, ...]
     #: Relative cost per event, measured with benchmarks/profile.py at 10,000 events;
@@ -108,7 +109,7 @@ def get(name: str) -> Format:
     raise KeyError(name)
 
 
-def of_kind(*kinds: str) -> tuple[Format, ...]:
+def of_kind(*kinds: Kind) -> tuple[Format, ...]:
     """The formats of these kinds, in registry order."""
     return tuple(output for output in FORMATS if output.kind in kinds)
 

@@ -1,3 +1,21 @@
+"""Timeline → ``index.html``: one self-contained, accessible page.
+
+The page reads without JavaScript: an ordered list of events per year, each an
+``<article>`` with its date in a ``<time>`` element at its precision, its facts,
+description and sources. Every event also sits on a small time axis
+(:mod:`asean_timeline.exporters.axis`).
+
+A small script adds filters by country and tag (buttons with ``aria-pressed``);
+without it the filters stay hidden. Nothing is loaded from anywhere: the
+stylesheet and the script (``assets/page.css`` and ``assets/page.js``) are
+inlined and allowed by a Content-Security-Policy naming their SHA-256 hashes,
+worked out once when this module loads, so the same input always renders the
+same bytes.
+
+Every string from ``events.toml`` is escaped with ``escape_html`` (``html.escape``),
+and only ``http(s)`` addresses (or the page's own relative paths) become links.
+"""
+
 from __future__ import annotations
 
 import base64

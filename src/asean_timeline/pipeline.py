@@ -20,6 +20,7 @@ from asean_timeline.problems import InvalidInputError, Problem, Severity
 from asean_timeline.validate import load_timeline as load_timeline  # re-exported: read + validate
 
 if TYPE_CHECKING:
+    from asean_timeline.exporters import Format
     from asean_timeline.present import RenderContext
     from asean_timeline.revisions import Revision, State
 
@@ -94,7 +95,7 @@ def plan_outputs(
     processes forked afterwards find them in memory.
     """
     from asean_timeline import revisions as revisions_module
-    from asean_timeline.exporters import CALENDAR, STATE_COST, SUBCALENDARS_COST, get
+    from asean_timeline.exporters import CALENDAR, STATE_COST, SUBCALENDARS_COST, get, of_kind
     from asean_timeline.present import Presentation, RenderContext
     from asean_timeline.revisions import STATE_FILENAME
 
@@ -110,8 +111,9 @@ def plan_outputs(
         )
     if subcalendars:
         context.catalogue  # noqa: B018 - selected once, here, before any fork
-        calendars = _subcalendar_group(context, SUBCALENDARS_COST * count)
-        host = next((i for i, group in enumerate(chosen) if group.kind == CALENDAR), None)
+        (calendar_format,) = of_kind(CALENDAR)
+        calendars = _subcalendar_group(context, calendar_format, SUBCALENDARS_COST * count)
+        host = next((i for i, chose in enumerate(chosen) if chose == calendar_format), None)
         if host is None:
             groups.append(calendars)
         else:  # one group, one process: the sub-calendars reuse its VEVENTs
@@ -148,16 +150,18 @@ def _joined(first: OutputGroup, second: OutputGroup) -> OutputGroup:
     return OutputGroup(first.paths + second.paths, first.cost + second.cost, make)
 
 
-def _subcalendar_group(context: RenderContext, cost: float) -> OutputGroup:
-    """The catalogue's calendars under calendars/, then the subscription page README.md."""
-    from asean_timeline.exporters import ics, subscribe
+def _subcalendar_group(context: RenderContext, calendar_format: Format, cost: float) -> OutputGroup:
+    """The catalogue's calendars under calendars/, made by the calendar format's module,
+    then the subscription page README.md."""
+    from asean_timeline.exporters import subscribe
 
+    calendar = calendar_format.load().calendar
     listed = context.catalogue.calendars
     paths = (*(calendar.path for calendar in listed), subscribe.FILENAME)
 
     def make() -> Iterator[tuple[str, bytes]]:
-        for calendar in listed:
-            yield calendar.path, ics.calendar(context.selected(calendar.timeline), calendar.path)
+        for selected in listed:
+            yield selected.path, calendar(context.selected(selected.timeline), selected.path)
         yield subscribe.FILENAME, subscribe.render(context)
 
     return OutputGroup(paths, cost, make)

@@ -16,14 +16,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from importlib import import_module
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 if TYPE_CHECKING:
     from asean_timeline.present import RenderContext
 
 #: What a format is for, which decides where the other pages link it.
 Kind = Literal["calendar", "feed", "data", "page"]
-#: A calendar to subscribe to (its group also makes the sub-calendars, see pipeline).
+#: A calendar to subscribe to. Its module's ``calendar(context, path)`` also makes the
+#: sub-calendars, in the same group (see pipeline), so each event is formatted once.
 CALENDAR: Kind = "calendar"
 #: A feed that readers follow (linked as an alternate of the HTML page).
 FEED: Kind = "feed"
@@ -70,10 +71,13 @@ class Format(NamedTuple):
     def paths(self) -> tuple[str, ...]:
         return tuple(file.path for file in self.files)
 
+    def load(self) -> Any:
+        """The format's module (imported on first use)."""
+        return import_module(f"{__name__}.{self.module}")
+
     def render(self, context: RenderContext) -> Iterator[tuple[str, bytes]]:
         """Every file of the format, one ``(path, bytes)`` at a time, in ``files`` order."""
-        renderer = import_module(f"{__name__}.{self.module}").render
-        produced: Iterator[tuple[str, bytes]] = renderer(context)
+        produced: Iterator[tuple[str, bytes]] = self.load().render(context)
         return produced
 
 

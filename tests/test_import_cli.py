@@ -171,3 +171,18 @@ def test_timelinejs_title_row_names_a_new_timeline(runner: CliRunner, tmp_path: 
     assert data["calendar"] == {"title": "Fifty years", "description": "Since 1973"}
     assert data["events"][0]["date"] == "2009"
     assert data["events"][0]["tags"] == ["mekong"]
+
+
+@pytest.mark.parametrize("source", [SHIPPED, FULL], ids=["shipped", "full"])
+def test_csv_export_then_import_gives_the_same_csv(
+    runner: CliRunner, tmp_path: Path, source: Path
+) -> None:
+    """export --format csv → import into a new timeline → its events.csv is the same bytes."""
+    sheet = tmp_path / "events.csv"
+    result = runner.invoke(cli, ["export", "--format", "csv", str(source), "-o", str(sheet)])
+    assert result.exit_code == 0, result.output
+    target = tmp_path / "imported.toml"
+    target.write_text('[calendar]\ntitle = "Imported"\ntimezone = "Asia/Tokyo"\n', encoding="utf-8")
+    result = runner.invoke(cli, ["import", str(sheet), "--into", str(target)])
+    assert result.exit_code == 0, result.output
+    assert render_files(target)["events.csv"] == sheet.read_bytes()

@@ -1,0 +1,107 @@
+"""Versions of a timeline to compare: a file as it is now, or as it was at a git revision.
+
+A :class:`Version` reads the bytes of a path as that version holds it; the timeline is
+then parsed and validated from those bytes exactly as ``validate`` reads a file (nothing
+is written to disk). Problems in an old revision name it: ``HEAD~1:events.toml:12``.
+When timelines can include other files, each included path is read through the same
+version, so every file comes from the same revision.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from asean_timeline.load import MAX_INPUT_BYTES, parse_document, read_document
+from asean_timeline.problems import InvalidInputError, Problem
+
+if TYPE_CHECKING:
+    from asean_timeline.model import Timeline
+    from asean_timeline.problems import Problem as ProblemType
+    from asean_timeline.validate import Checked
+
+#: git gets this long to answer before the diff gives up (a huge or remote repository).
+GIT_TIMEOUT_SECONDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingTree:
+    """The files as they are on disk."""
+
+    def label(self, path: Path) -> str:
+        return str(path)
+
+    def load(self, path: Path) -> tuple[Timeline, tuple[ProblemType, ...]]:
+        from asean_timeline.validate import validate
+
+        return _checked(validate(read_document(path)))
+
+
+@dataclass(frozen=True, slots=True)
+class GitRevision:
+    """The files as committed at ``revision`` (anything ``git rev-parse`` accepts)."""
+
+    revision: str
+
+    def label(self, path: Path) -> str:
+        return f"{self.revision}:{path}"
+
+    def read(self, path: Path) -> bytes:
+        """The bytes of ``path`` at this revision; raise :class:`InvalidInputError` if
+        git is missing, the folder is not a repository, or the file is not there."""
+        name = self.label(path)
+        if self.revision.startswith("-"):  # git would read it as an option
+            raise _fail(name, f"{self.revision!r} is not a revision", "write e.g. HEAD~1 or main")
+        folder = path.parent
+        # "REV:./name" is relative to the folder git runs in, wherever the repository root is.
+        command = ["git", "-C", str(folder), "show", f"{self.revision}:./{path.name}"]
+        try:
+            done = subprocess.run(
+                command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
+            )
+        except FileNotFoundError:
+            raise _fail(name, "git is not installed", "install git, or compare two files") from None
+        except subprocess.TimeoutExpired:
+            raise _fail(name, f"git did not answer within {GIT_TIMEOUT_SECONDS} s") from None
+        if done.returncode != 0:
+            detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise _fail(
+                name,
+                f"cannot read the file at revision {self.revision!r}"
+                + (f" ({detail[-1]})" if detail else ""),
+                "check the revision (e.g. HEAD~1, main, origin/main) and that the file "
+                "was committed there; in CI fetch the history (actions/checkout "
+                "with fetch-depth: 0)",
+            )
+        if len(done.stdout) > MAX_INPUT_BYTES:
+            raise _fail(name, f"the file is larger than {MAX_INPUT_BYTES:,} bytes")
+        return done.stdout
+
+    def load(self, path: Path) -> tuple[Timeline, tuple[ProblemType, ...]]:
+        from asean_timeline.validate import validate
+
+        return _checked(validate(parse_document(self.read(path), self.label(path))))
+
+
+Version = WorkingTree | GitRevision
+
+
+def _checked(checked: Checked) -> tuple[Timeline, tuple[ProblemType, ...]]:
+    if checked.errors or checked.timeline is None:
+        raise InvalidInputError(list(checked.problems))
+    return checked.timeline, checked.warnings
+
+
+def parse_revisions(spec: str) -> tuple[Version, Version]:
+    """``A..B`` → (A, B); ``A`` → (A, the working tree). As in git, an empty side of
+    ``..`` means ``HEAD``."""
+    old, dots, new = spec.partition("..")
+    if not dots:
+        return GitRevision(spec), WorkingTree()
+    return GitRevision(old or "HEAD"), GitRevision(new or "HEAD")
+
+
+def _fail(name: str, message: str, hint: str | None = None) -> InvalidInputError:
+    return InvalidInputError([Problem(message, file=name, hint=hint)])

@@ -316,6 +316,7 @@ def calendar_record(info: CalendarInfo) -> dict[str, str | None]:
         "uid_domain": info.uid_domain,
         "language": info.language,
         "refresh_interval": _duration(info.refresh_interval),
+        "changes_limit": str(info.changes_limit),
     }
 
 

@@ -17,6 +17,7 @@ from asean_timeline import reference
 from asean_timeline.model import Status
 from asean_timeline.validate import (
     ID_PATTERN,
+    MAX_CHANGES_LIMIT,
     MAX_LENGTH,
     TAG_PATTERN,
 )
@@ -137,6 +138,12 @@ def schema() -> dict[str, Any]:
             "uid_domain": {"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$"},
             "language": {"type": "string"},
             "refresh_interval": {"type": "string", "pattern": _DURATION},
+            "changes_limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_CHANGES_LIMIT,
+                "description": "How many changes changes.xml and changes.md list.",
+            },
         },
     }
     tag_list = {"type": "array", "items": event["properties"]["tags"]["items"]}  # type: ignore[index]

@@ -114,9 +114,7 @@ def test_feed_updated_is_the_newest_revision_never_the_clock(feed_bytes: bytes) 
     """The feed's updated is the last revision's time (the edit of day 6), not that of
     the last render (day 7, a reorder that changed nothing)."""
     parsed = feedparser.parse(feed_bytes)
-    assert (
-        parsed.feed.updated == f"{FIXED_TIME + timedelta(days=len(EDITS)):%Y-%m-%dT%H:%M:%SZ}"
-    )
+    assert parsed.feed.updated == f"{FIXED_TIME + timedelta(days=len(EDITS)):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def test_unchanged_input_gives_byte_identical_feeds() -> None:
@@ -191,3 +189,22 @@ def test_a_format_1_history_tells_nothing_it_cannot_know() -> None:
     upgraded = revisions.update(timeline, bumped, datetime(2030, 1, 1, tzinfo=FIXED_TIME.tzinfo))
     assert feedparser.parse(atom.render(timeline, upgraded)).entries == []
     assert "No changes yet." in changes_md.render(timeline, upgraded).decode()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ('"50"', "changes_limit must be a whole number, not text"),
+        ("true", "changes_limit must be a whole number"),
+        ("0", "changes_limit 0 is outside 1 to 1,000"),
+        ("1001", "changes_limit 1001 is outside 1 to 1,000"),
+    ],
+)
+def test_a_bad_changes_limit_is_explained(value: str, message: str) -> None:
+    """changes_limit must be a whole number from 1 to 1,000; anything else is one problem."""
+    text = VERSIONS[0].replace(
+        'title = "Diff test"', f'title = "Diff test"\nchanges_limit = {value}'
+    )
+    checked = validate(parse_document(text.encode(), "events.toml"))
+    assert [(p.field, p.line) for p in checked.errors] == [("changes_limit", 3)]
+    assert message in checked.errors[0].message

@@ -17,8 +17,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 from asean_timeline.model import (
     CalendarInfo,
@@ -35,6 +34,9 @@ from asean_timeline.model import (
 )
 from asean_timeline.records import event_record
 from asean_timeline.wording import when_phrase
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
 
 EventRecord = Mapping[str, Any]
 
@@ -143,7 +145,11 @@ def when_from_record(record: EventRecord) -> When:
             return DayInWindow(date.fromisoformat(start), date.fromisoformat(end or start))
         case Precision.TIME:
             zone_name: str | None = record.get("timezone")
-            zone = ZoneInfo(zone_name) if zone_name else None
+            zone = None
+            if zone_name:  # imported only for a timed event in a zone (start-up time)
+                from zoneinfo import ZoneInfo
+
+                zone = ZoneInfo(zone_name)
             first = _local(datetime.fromisoformat(start), zone)
             last = _local(datetime.fromisoformat(end), zone) if end else None
             return Timed(first, last, zone_name)

@@ -74,7 +74,16 @@ class OutputGroup:
 
 # Relative cost per event of each group, measured with benchmarks/profile.py at 10,000
 # events; only their proportions matter (see workers.share).
-_COSTS = {"ics": 2.9, "md": 3.3, "json": 3.1, "html": 3.7, "subcalendars": 3.0, "state": 0.6}
+_COSTS = {
+    "ics": 2.9,
+    "md": 3.3,
+    "json": 3.1,
+    "html": 3.7,
+    "atom": 0.2,
+    "changes-md": 0.2,
+    "subcalendars": 3.0,
+    "state": 1.2,
+}
 
 
 def plan_outputs(

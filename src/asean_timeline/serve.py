@@ -26,7 +26,7 @@ MEDIA_TYPES = {
     ".css": "text/css; charset=utf-8",
 }
 #: Files whose type is more specific than their extension's.
-NAMED_MEDIA_TYPES = {"feed.json": "application/feed+json"}
+NAMED_MEDIA_TYPES = {"feed.json": "application/feed+json", "changes.xml": "application/atom+xml"}
 
 
 class Preview:

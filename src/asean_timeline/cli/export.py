@@ -29,7 +29,8 @@ from asean_timeline.cli.app import (
     "output_format",
     type=click.Choice(sorted(FORMATS)),
     required=True,
-    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
+    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1), html (the timeline page), "
+    "atom (changes.xml: the recent changes) or changes-md (changes.md).",
 )
 @file_argument
 @output_option
@@ -104,8 +105,12 @@ def export(
         end=end.date() if end else None,
     )
     previous = read_state(revisions_path).revisions
+    selected = select(timeline, query)
+    if not query.is_empty:  # events left out are not removals: keep their history out
+        kept = {event.id for event in selected.events}
+        previous = {key: value for key, value in previous.items() if key in kept}
     files = build_outputs(
-        select(timeline, query),
+        selected,
         previous,
         revision_time(file),
         formats=[output_format],

@@ -20,7 +20,14 @@ if TYPE_CHECKING:
 
 #: CLI name → module in this package. Modules load on first use, so the CLI
 #: starts without importing any exporter it will not run.
-_MODULES = {"ics": "ics", "md": "markdown", "json": "jsonfeed", "html": "html"}
+_MODULES = {
+    "ics": "ics",
+    "md": "markdown",
+    "json": "jsonfeed",
+    "html": "html",
+    "atom": "atom",  # changes.xml: the recent changes as an Atom feed
+    "changes-md": "changes_md",  # changes.md: the same, as a page
+}
 FORMATS = tuple(_MODULES)
 
 

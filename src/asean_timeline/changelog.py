@@ -32,7 +32,8 @@ class Entry:
 
 
 def recent_changes(revisions: Revisions, limit: int) -> list[Entry]:
-    """The ``limit`` newest changes, newest first; ties by event id, then sequence.
+    """The ``limit`` newest changes, newest first; changes made at the same time by
+    event id.
 
     A revision whose predecessor has left the bounded history (or that came from a
     version-1 file, which kept no records) cannot be told and is left out; a first
@@ -45,7 +46,7 @@ def recent_changes(revisions: Revisions, limit: int) -> list[Entry]:
             if index + 1 == len(history) and snapshot.sequence != 0:
                 continue
             candidates.append((snapshot.modified, event_id, snapshot.sequence, index))
-    candidates.sort(reverse=True)
+    candidates.sort(key=lambda c: (-c[0].timestamp(), c[1], -c[2]))
     entries: list[Entry] = []
     for modified, event_id, sequence, index in candidates:
         if len(entries) == limit:

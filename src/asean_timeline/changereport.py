@@ -106,8 +106,8 @@ def _markdown_lines(diff: TimelineDiff, old: str, new: str) -> Iterator[str]:
 
 
 def _markdown_event(change: EventChange, quote: Callable[[str], str]) -> Iterator[str]:
-    # Event ids are validated slugs, safe in a code span.
-    yield f"- **{quote(change.when)}** — {quote(change.title)} (`{change.id}`)"
+    # Event ids are validated slugs, safe in a code span; dates are our own words.
+    yield f"- **{change.when}** — {quote(change.title)} (`{change.id}`)"
     for field in change.fields:
         yield f"  - {words(field, quote)}"
 

@@ -62,6 +62,9 @@ class FieldChange:
     removed: tuple[str, ...] = ()
     #: Long text (a description) is summarised ("edited") rather than quoted in words.
     summarised: bool = False
+    #: False for values that are our own words or validated codes (dates, statuses,
+    #: country codes, tags, rules), which :func:`words` leaves as they are.
+    user_text: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +118,8 @@ def words(change: FieldChange, quote: Callable[[str], str] = _plain) -> str:
 
     ``quote`` makes each piece of user text safe for the output it goes to.
     """
+    if not change.user_text:
+        quote = _plain
     if change.added or change.removed:
         parts = [f"+ {quote(item)}" for item in change.added]
         parts += [f"− {quote(item)}" for item in change.removed]
@@ -190,17 +195,17 @@ def field_changes(before: EventRecord, after: EventRecord) -> tuple[FieldChange,
         old, new = date_words(before), date_words(after)
         if old == new:  # the same words, different values (a zone, an offset): say which
             old, new = _date_values(before), _date_values(after)
-        found.append(FieldChange("date", old, new))
+        found.append(FieldChange("date", old, new, user_text=False))
     if before["recurrence"] != after["recurrence"]:
         found.extend(_recurrence_changes(before["recurrence"], after["recurrence"]))
     if before["status"] != after["status"]:
-        found.append(FieldChange("status", before["status"], after["status"]))
+        found.append(FieldChange("status", before["status"], after["status"], user_text=False))
     for key, label in _TEXT_FIELDS[:1]:
         if before[key] != after[key]:
             found.append(FieldChange(label, before[key], after[key]))
     for key, label in _LIST_FIELDS:
         if before[key] != after[key]:
-            found.append(_list_change(label, before[key], after[key]))
+            found.append(_list_change(label, before[key], after[key], user_text=False))
     if before["description"] != after["description"]:
         found.append(
             FieldChange("description", before["description"], after["description"], summarised=True)
@@ -226,20 +231,22 @@ def _recurrence_changes(
     new_rule = after["rrule"] if after else None
     found = []
     if old_rule != new_rule:
-        found.append(FieldChange("repeats", old_rule, new_rule))
+        found.append(FieldChange("repeats", old_rule, new_rule, user_text=False))
     old_ex = before["exdates"] if before else []
     new_ex = after["exdates"] if after else []
     if old_ex != new_ex:
-        found.append(_list_change("exceptions", old_ex, new_ex))
+        found.append(_list_change("exceptions", old_ex, new_ex, user_text=False))
     return found
 
 
-def _list_change(label: str, before: Sequence[str], after: Sequence[str]) -> FieldChange:
+def _list_change(
+    label: str, before: Sequence[str], after: Sequence[str], *, user_text: bool
+) -> FieldChange:
     added = tuple(item for item in after if item not in before)
     removed = tuple(item for item in before if item not in after)
     if not added and not removed:  # the same items in another order
-        return FieldChange(label, ", ".join(before), ", ".join(after))
-    return FieldChange(label, added=added, removed=removed)
+        return FieldChange(label, ", ".join(before), ", ".join(after), user_text=user_text)
+    return FieldChange(label, added=added, removed=removed, user_text=user_text)
 
 
 def _sources_change(

@@ -52,7 +52,7 @@ def _lines(timeline: Timeline, revisions: Revisions) -> Iterator[str]:
             target = event_link(timeline, entry.event_id)
             yield (
                 f"- **{KIND_LABELS[change.kind]}**: {link(change.title, target)} "
-                f"— {escape(change.when)}"
+                f"— {change.when}"  # our own words and digits, as in timeline.md
             )
             for field in change.fields:
                 yield f"  - {words(field, escape)}"

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from hypothesis import given
 from hypothesis import strategies as st
 
+from asean_timeline import revisions
+from asean_timeline.changelog import recent_changes
 from asean_timeline.changes import ChangeKind, compare, date_words, words
 from asean_timeline.model import (
     CalendarInfo,
@@ -112,3 +114,24 @@ def test_the_diff_reports_exactly_the_events_whose_records_differ(
             assert all(words(field) for field in change.fields)
     assert compare(before, before).is_empty
     assert compare(after, after).is_empty
+
+
+@given(st.lists(timelines(), min_size=1, max_size=4))
+def test_the_history_tells_the_same_changes_as_the_diff(versions: list[Timeline]) -> None:
+    """Rendering versions in turn, the changes told from revisions.json's history are
+    exactly the diffs of each version with the next (the first version: all added)."""
+    state: dict[str, revisions.Revision] = {}
+    for day, timeline in enumerate(versions):
+        moment = datetime(2024, 1, 1, tzinfo=UTC) + timedelta(days=day)
+        state = revisions.loads(revisions.dumps(revisions.update(timeline, state, moment)))
+    told = sorted(
+        (entry.event_id, entry.change.kind, tuple(map(words, entry.change.fields)))
+        for entry in recent_changes(state, 1000)
+    )
+    empty = Timeline(CalendarInfo("T"), ())
+    expected = sorted(
+        (change.id, change.kind, tuple(map(words, change.fields)))
+        for before, after in zip([empty, *versions], versions, strict=False)
+        for change in compare(before, after).events
+    )
+    assert told == expected

@@ -214,6 +214,38 @@ def test_time_zone_change_with_the_same_words_names_the_zones() -> None:
     assert field.before != field.after
 
 
+@pytest.mark.parametrize(
+    ("sources", "expected"),
+    [
+        (
+            '[{ publisher = "Ministry of Finance", published = "2024-04" }]',
+            "sources: + Ministry of Finance (edited)",
+        ),
+        (
+            '[{ publisher = "Nikkei Asia" }, { publisher = "Ministry of Finance" }]',
+            "sources: + Nikkei Asia",
+        ),
+        ('[{ publisher = "Nikkei Asia" }]', "sources: + Nikkei Asia; − Ministry of Finance"),
+    ],
+)
+def test_source_edits_in_words(sources: str, expected: str) -> None:
+    """A source that keeps its label but changes is 'edited'; others are + or −."""
+    new = BASE.replace('sources = [{ publisher = "Ministry of Finance" }]', f"sources = {sources}")
+    (change,) = compare(_timeline(BASE), _timeline(new)).events
+    assert [words(field) for field in change.fields] == [expected]
+
+
+def test_reordered_sources_say_so() -> None:
+    """Sources in another order are a change (the outputs list them in order)."""
+    two = '[{ publisher = "Kyodo News" }, { publisher = "Nikkei Asia" }]'
+    old = BASE.replace('sources = [{ publisher = "Ministry of Finance" }]', f"sources = {two}")
+    new = old.replace(two, '[{ publisher = "Nikkei Asia" }, { publisher = "Kyodo News" }]')
+    (change,) = compare(_timeline(old), _timeline(new)).events
+    assert [words(f) for f in change.fields] == [
+        "sources: Kyodo News, Nikkei Asia → Nikkei Asia, Kyodo News"
+    ]
+
+
 HOSTILE = BASE.replace(
     'title = "Japan launches OSA"',
     'title = "<img src=x onerror=alert(1)> [click](https://evil.example) # heading | cell"',

@@ -179,8 +179,6 @@ def source_label(source: Mapping[str, Any]) -> str:
 # -- events -------------------------------------------------------------------
 
 _DATE_KEYS = ("precision", "start", "end", "timezone")
-_LIST_FIELDS = (("countries", "countries"), ("tags", "tags"))
-_TEXT_FIELDS = (("location", "location"), ("url", "link"))
 
 
 def field_changes(before: EventRecord, after: EventRecord) -> tuple[FieldChange, ...]:
@@ -200,19 +198,17 @@ def field_changes(before: EventRecord, after: EventRecord) -> tuple[FieldChange,
         found.extend(_recurrence_changes(before["recurrence"], after["recurrence"]))
     if before["status"] != after["status"]:
         found.append(FieldChange("status", before["status"], after["status"], user_text=False))
-    for key, label in _TEXT_FIELDS[:1]:
+    if before["location"] != after["location"]:
+        found.append(FieldChange("location", before["location"], after["location"]))
+    for key in ("countries", "tags"):  # validated codes and slugs
         if before[key] != after[key]:
-            found.append(FieldChange(label, before[key], after[key]))
-    for key, label in _LIST_FIELDS:
-        if before[key] != after[key]:
-            found.append(_list_change(label, before[key], after[key], user_text=False))
+            found.append(_list_change(key, before[key], after[key], user_text=False))
     if before["description"] != after["description"]:
         found.append(
             FieldChange("description", before["description"], after["description"], summarised=True)
         )
-    for key, label in _TEXT_FIELDS[1:]:
-        if before[key] != after[key]:
-            found.append(FieldChange(label, before[key], after[key]))
+    if before["url"] != after["url"]:
+        found.append(FieldChange("link", before["url"], after["url"]))
     if before["sources"] != after["sources"]:
         found.append(_sources_change(before["sources"], after["sources"]))
     return tuple(found)
@@ -254,8 +250,10 @@ def _sources_change(
 ) -> FieldChange:
     added = [source for source in after if source not in before]
     removed = [source for source in before if source not in after]
-    if not added and not removed:
-        return FieldChange("sources", "in another order", "reordered", summarised=False)
+    if not added and not removed:  # the same sources in another order
+        return FieldChange(
+            "sources", ", ".join(map(source_label, before)), ", ".join(map(source_label, after))
+        )
     edited_labels = {source_label(s) for s in added} & {source_label(s) for s in removed}
     gained = tuple(
         source_label(s) + (" (edited)" if source_label(s) in edited_labels else "") for s in added

@@ -10,7 +10,7 @@ version, so every file comes from the same revision.
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,15 +51,68 @@ class GitRevision:
     def read(self, path: Path) -> bytes:
         """The bytes of ``path`` at this revision; raise :class:`InvalidInputError` if
         git is missing, the folder is not a repository, or the file is not there."""
+        # "REV:./name" is relative to the folder git runs in, wherever the repository root is.
+        raw = self._git(path, "show", f"{self.revision}:./{path.name}")
+        if len(raw) > MAX_INPUT_BYTES:
+            raise _fail(self.label(path), f"the file is larger than {MAX_INPUT_BYTES:,} bytes")
+        return raw
+
+    def load(self, path: Path) -> tuple[Timeline, tuple[ProblemType, ...]]:
+        """The timeline in ``path`` at this revision, validated.
+
+        A timeline that includes other files (``[calendar] include``) is loaded from a
+        temporary copy of every ``.toml`` file of its folder at this revision, so each
+        included file comes from the same revision; problems name ``REV:path``.
+        """
+        from asean_timeline.validate import validate
+
+        document = parse_document(self.read(path), self.label(path))
+        calendar = document.data.get("calendar")
+        if not (isinstance(calendar, dict) and "include" in calendar):
+            return _checked(validate(document))
+        import tempfile
+
+        from asean_timeline.validate import load_timeline
+
+        with tempfile.TemporaryDirectory(prefix="asean-timeline-") as folder:
+            self.copy_folder(path, Path(folder))
+            copy = Path(folder) / path.name
+            try:
+                return load_timeline(copy)
+            except InvalidInputError as error:
+                base = "" if str(path.parent) == "." else f"{path.parent}/"
+                prefix = f"{self.revision}:{base}"
+                problems = [
+                    replace(p, file=_relabel(p.file, folder, prefix)) for p in error.problems
+                ]
+                raise InvalidInputError(problems) from None
+
+    def copy_folder(self, path: Path, into: Path) -> list[str]:
+        """Write every ``.toml`` file of ``path``'s folder (and below), as at this
+        revision, into ``into`` under the same relative names; return the names."""
+        listing = self._git(path, "ls-tree", "-r", "-z", "--name-only", self.revision)
+        names = [n for n in listing.decode("utf-8").split("\0") if n.endswith(".toml")]
+        request = "".join(f"{self.revision}:./{name}\n" for name in names).encode("utf-8")
+        answer = self._git(path, "cat-file", "--batch", stdin=request)
+        offset = 0
+        for name in names:
+            header_end = answer.index(b"\n", offset)
+            size = int(answer[offset:header_end].split()[2])
+            target = into / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(answer[header_end + 1 : header_end + 1 + size])
+            offset = header_end + 1 + size + 1  # the content, then a newline
+        return names
+
+    def _git(self, path: Path, *arguments: str, stdin: bytes | None = None) -> bytes:
+        """Run git in ``path``'s folder; its output, or :class:`InvalidInputError`."""
         name = self.label(path)
         if self.revision.startswith("-"):  # git would read it as an option
             raise _fail(name, f"{self.revision!r} is not a revision", "write e.g. HEAD~1 or main")
-        folder = path.parent
-        # "REV:./name" is relative to the folder git runs in, wherever the repository root is.
-        command = ["git", "-C", str(folder), "show", f"{self.revision}:./{path.name}"]
+        command = ["git", "-C", str(path.parent), *arguments]
         try:
             done = subprocess.run(
-                command, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
+                command, input=stdin, capture_output=True, timeout=GIT_TIMEOUT_SECONDS, check=False
             )
         except FileNotFoundError:
             raise _fail(name, "git is not installed", "install git, or compare two files") from None
@@ -75,14 +128,13 @@ class GitRevision:
                 "was committed there; in CI fetch the history (actions/checkout "
                 "with fetch-depth: 0)",
             )
-        if len(done.stdout) > MAX_INPUT_BYTES:
-            raise _fail(name, f"the file is larger than {MAX_INPUT_BYTES:,} bytes")
         return done.stdout
 
-    def load(self, path: Path) -> tuple[Timeline, tuple[ProblemType, ...]]:
-        from asean_timeline.validate import validate
 
-        return _checked(validate(parse_document(self.read(path), self.label(path))))
+def _relabel(file: str, folder: str, prefix: str) -> str:
+    """A problem's file in the temporary copy, named as it is at the revision."""
+    root = folder.rstrip("/") + "/"
+    return prefix + file[len(root) :] if file.startswith(root) else file
 
 
 Version = WorkingTree | GitRevision

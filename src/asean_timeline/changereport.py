@@ -14,7 +14,6 @@ from typing import Any
 import orjson
 
 from asean_timeline.changes import ChangeKind, EventChange, FieldChange, TimelineDiff, words
-from asean_timeline.exporters.markdown import escape
 
 FORMATS = ("human", "markdown", "json")
 #: Version of the JSON document (its ``format`` key); raised on incompatible changes.
@@ -77,6 +76,9 @@ def markdown(diff: TimelineDiff, old: str, new: str) -> str:
 
 
 def _markdown_lines(diff: TimelineDiff, old: str, new: str) -> Iterator[str]:
+    # The Markdown exporter's escape; imported here, as the other reports do not need it.
+    from asean_timeline.exporters.markdown import escape
+
     yield f"### Timeline changes: {escape(summary(diff))}"
     yield ""
     yield f"Comparing {escape(old)} with {escape(new)}."

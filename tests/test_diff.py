@@ -463,3 +463,24 @@ def test_a_timeline_with_includes_is_read_from_one_revision(repo: Path) -> None:
     assert "HEAD:timeline/events.toml:3:" in result.output
     assert "include" in result.output
     assert "asean-timeline-" not in result.output  # no temporary path leaks
+
+
+def test_diff_imports_no_output_code(files: tuple[Path, Path]) -> None:
+    """diff (human or JSON) loads the validator and the diff, and no exporter, pipeline,
+    revisions or worker code: it is a command people run while they work."""
+    import sys
+
+    code = (
+        "import sys\n"
+        "from asean_timeline.cli import cli\n"
+        "for style in ('human', 'json'):\n"
+        "    try:\n"
+        f"        cli(['diff', {str(files[0])!r}, {str(files[1])!r}, '--format', style])\n"
+        "    except SystemExit as done:\n"
+        "        assert not done.code, done.code\n"
+        "heavy = ('exporters', 'pipeline', 'revisions', 'workers')\n"
+        "print(sorted(m for m in sys.modules\n"
+        "             if m.startswith(tuple('asean_timeline.' + h for h in heavy))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"

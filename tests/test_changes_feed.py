@@ -5,12 +5,15 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import feedparser
 import pytest
+from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from asean_timeline import revisions
+from asean_timeline.cli import cli
 from asean_timeline.exporters import atom, changes_md
 from asean_timeline.load import parse_document
 from asean_timeline.model import Timeline
@@ -208,3 +211,26 @@ def test_a_bad_changes_limit_is_explained(value: str, message: str) -> None:
     checked = validate(parse_document(text.encode(), "events.toml"))
     assert [(p.field, p.line) for p in checked.errors] == [("changes_limit", 3)]
     assert message in checked.errors[0].message
+
+
+def test_render_writes_the_changes_of_an_edit(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through the CLI: render, edit, render later; changes.xml and changes.md tell the
+    edit in words, and export --format atom writes the same feed."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render"]).exit_code == 0
+    path = project / "events.toml"
+    path.write_text(path.read_text().replace("date = 2023-12-17", "date = 2023-12-18", 1))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1_704_067_200 + 86_400))
+    assert runner.invoke(cli, ["render"]).exit_code == 0
+    feed = (project / "dist" / "changes.xml").read_bytes()
+    newest = feedparser.parse(feed).entries[0]
+    assert newest.title == "Changed: Japan–ASEAN Commemorative Summit in Tokyo (date)"
+    assert newest.updated == "2024-01-02T00:00:00Z"
+    assert "date: 17 December 2023 → 18 December 2023" in newest.summary
+    page = (project / "dist" / "changes.md").read_text(encoding="utf-8")
+    assert page.index("## 2 January 2024") < page.index("## 1 January 2024")
+    exported = runner.invoke(cli, ["export", "--format", "atom"])
+    assert exported.exit_code == 0
+    assert exported.stdout_bytes == feed

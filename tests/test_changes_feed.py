@@ -10,6 +10,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from asean_timeline import revisions
@@ -234,3 +236,16 @@ def test_render_writes_the_changes_of_an_edit(
     exported = runner.invoke(cli, ["export", "--format", "atom"])
     assert exported.exit_code == 0
     assert exported.stdout_bytes == feed
+
+
+@given(st.text())
+def test_escape_xml_keeps_any_text_as_text(text: str) -> None:
+    """Any string, escaped, parses back as itself in content and in an attribute (with
+    what XML 1.0 cannot hold replaced by U+FFFD)."""
+    escaped = atom.escape_xml(text)
+    element = ET.fromstring(f'<a b="{escaped}">{escaped}</a>')
+    expected = re.sub("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]", "\ufffd", text)
+    # XML normalises line ends (and attribute whitespace) on reading.
+    assert (element.text or "") == expected.replace("\r\n", "\n").replace("\r", "\n")
+    attribute = re.sub(r"\r\n|[\r\n\t]", " ", expected.replace("\r\n", "\n"))
+    assert element.get("b") == attribute

@@ -12,8 +12,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from asean_timeline.changes import EventChange, event_change
+from asean_timeline.changes import ChangeKind, EventChange, event_change
+from asean_timeline.model import Timeline
 from asean_timeline.revisions import Revisions
+
+#: How each kind of change is named in titles and lists.
+KIND_LABELS = {
+    ChangeKind.ADDED: "Added",
+    ChangeKind.CHANGED: "Changed",
+    ChangeKind.CANCELLED: "Cancelled",
+    ChangeKind.REMOVED: "Removed",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,3 +72,18 @@ def recent_changes(revisions: Revisions, limit: int) -> list[Entry]:
 def newest_revision(revisions: Revisions) -> datetime | None:
     """When the timeline last changed (the newest revision of any event or tombstone)."""
     return max((revision.modified for revision in revisions.values()), default=None)
+
+
+def entry_title(entry: Entry) -> str:
+    """``Changed: Title (date, sources)``: what happened, to what, in which fields."""
+    change = entry.change
+    title = f"{KIND_LABELS[change.kind]}: {change.title}"
+    if change.kind is ChangeKind.CHANGED and change.fields:
+        title += " (" + ", ".join(field.field for field in change.fields) + ")"
+    return title
+
+
+def event_link(timeline: Timeline, event_id: str) -> str:
+    """The event on the timeline page: ``<calendar url>#<id>``, else ``index.html#<id>``."""
+    page = timeline.calendar.url or "index.html"
+    return f"{page.split('#', 1)[0]}#{event_id}"

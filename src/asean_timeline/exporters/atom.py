@@ -17,8 +17,14 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from asean_timeline import __version__
-from asean_timeline.changelog import Entry, newest_revision, recent_changes
-from asean_timeline.changes import ChangeKind, words
+from asean_timeline.changelog import (
+    Entry,
+    entry_title,
+    event_link,
+    newest_revision,
+    recent_changes,
+)
+from asean_timeline.changes import words
 from asean_timeline.exporters import escape_html, utf8_lines
 from asean_timeline.model import Timeline
 from asean_timeline.revisions import Revisions
@@ -29,12 +35,6 @@ MEDIA_TYPE = "application/atom+xml"
 _NO_REVISION = datetime(1970, 1, 1, tzinfo=UTC)
 #: What XML 1.0 cannot hold at all, even escaped (validation keeps most of it out).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-KIND_LABELS = {
-    ChangeKind.ADDED: "Added",
-    ChangeKind.CHANGED: "Changed",
-    ChangeKind.CANCELLED: "Cancelled",
-    ChangeKind.REMOVED: "Removed",
-}
 
 
 def escape_xml(text: str) -> str:
@@ -43,21 +43,6 @@ def escape_xml(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-
-
-def entry_title(entry: Entry) -> str:
-    """``Changed: Title (date, sources)``: what happened, to what, in which fields."""
-    change = entry.change
-    title = f"{KIND_LABELS[change.kind]}: {change.title}"
-    if change.kind is ChangeKind.CHANGED and change.fields:
-        title += " (" + ", ".join(field.field for field in change.fields) + ")"
-    return title
-
-
-def event_link(timeline: Timeline, event_id: str) -> str:
-    """The event on the timeline page: ``<calendar url>#<id>``, else ``index.html#<id>``."""
-    page = timeline.calendar.url or "index.html"
-    return f"{page.split('#', 1)[0]}#{event_id}"
 
 
 def _stamp(moment: datetime) -> str:

@@ -11,11 +11,9 @@ from collections.abc import Iterator
 from datetime import UTC
 from itertools import groupby
 
-from asean_timeline.changelog import recent_changes
+from asean_timeline.changelog import KIND_LABELS, event_link, recent_changes
 from asean_timeline.changes import words
 from asean_timeline.exporters import utf8_lines
-from asean_timeline.exporters.atom import FILENAME as FEED_FILENAME
-from asean_timeline.exporters.atom import KIND_LABELS, event_link
 from asean_timeline.exporters.markdown import escape, link
 from asean_timeline.model import Timeline
 from asean_timeline.revisions import Revisions
@@ -23,6 +21,7 @@ from asean_timeline.wording import day_phrase
 
 FILENAME = "changes.md"
 MEDIA_TYPE = "text/markdown; charset=utf-8"
+FEED_FILENAME = "changes.xml"  # exporters/atom.py
 
 
 def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:

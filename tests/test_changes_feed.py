@@ -16,14 +16,27 @@ from markdown_it import MarkdownIt
 
 from asean_timeline import revisions
 from asean_timeline.cli import cli
-from asean_timeline.exporters import atom, changes_md
+from asean_timeline.exporters import atom, get
 from asean_timeline.load import parse_document
 from asean_timeline.model import Timeline
+from asean_timeline.present import RenderContext
 from asean_timeline.validate import validate
 from tests.conftest import FIXED_TIME
 from tests.test_diff import EDITS, VERSIONS
 
 ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed(timeline: Timeline, state: revisions.Revisions) -> bytes:
+    """changes.xml as the registered format renders it."""
+    return dict(get("atom").render(RenderContext(timeline, state)))["changes.xml"]
+
+
+def _page(timeline: Timeline, state: revisions.Revisions) -> bytes:
+    """changes.md as the registered format renders it."""
+    return dict(get("changes-md").render(RenderContext(timeline, state)))["changes.md"]
+
+
 RFC3339 = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)$")
 
 
@@ -56,7 +69,7 @@ WITH_URL = [
 @pytest.fixture(scope="module")
 def feed_bytes() -> bytes:
     timeline, state = _history(WITH_URL)
-    return atom.render(timeline, state)
+    return _feed(timeline, state)
 
 
 def test_feedparser_reads_every_change(feed_bytes: bytes) -> None:
@@ -126,14 +139,14 @@ def test_unchanged_input_gives_byte_identical_feeds() -> None:
     """Rendering the last version again, much later, changes no byte of either page."""
     timeline, state = _history(WITH_URL)
     again = revisions.update(timeline, state, FIXED_TIME + timedelta(days=500))
-    assert atom.render(timeline, again) == atom.render(timeline, state)
-    assert changes_md.render(timeline, again) == changes_md.render(timeline, state)
+    assert _feed(timeline, again) == _feed(timeline, state)
+    assert _page(timeline, again) == _page(timeline, state)
 
 
 def test_entry_ids_stay_the_same_as_more_changes_come() -> None:
     """An entry keeps its id and time when later edits push new entries in front of it."""
-    earlier = feedparser.parse(atom.render(*_history(WITH_URL[:4])))
-    later = feedparser.parse(atom.render(*_history(WITH_URL)))
+    earlier = feedparser.parse(_feed(*_history(WITH_URL[:4])))
+    later = feedparser.parse(_feed(*_history(WITH_URL)))
     before = {entry.id: (entry.title, entry.updated) for entry in earlier.entries}
     after = {entry.id: (entry.title, entry.updated) for entry in later.entries}
     assert before.items() <= after.items()
@@ -144,7 +157,7 @@ def test_changes_limit_keeps_the_newest() -> None:
     texts = [
         t.replace('title = "Diff test"', 'title = "Diff test"\nchanges_limit = 2') for t in WITH_URL
     ]
-    parsed = feedparser.parse(atom.render(*_history(texts)))
+    parsed = feedparser.parse(_feed(*_history(texts)))
     assert [entry.id for entry in parsed.entries] == [
         "tag:example.org,2024-01-01:osa-launch/2",
         "tag:example.org,2024-01-01:anwar-talks/2",
@@ -158,11 +171,11 @@ def test_user_text_is_escaped_in_both_pages() -> None:
     """A title made of markup reaches a reader as exactly that text."""
     texts = [VERSIONS[0], VERSIONS[0].replace('"Kishida and Anwar talks"', _toml(HOSTILE_TITLE))]
     timeline, state = _history(texts)
-    parsed = feedparser.parse(atom.render(timeline, state))
+    parsed = feedparser.parse(_feed(timeline, state))
     assert not parsed.bozo
     assert parsed.entries[0].title == f"Changed: {HOSTILE_TITLE} (title)"
-    ET.fromstring(atom.render(timeline, state))  # well-formed
-    page = changes_md.render(timeline, state).decode()
+    ET.fromstring(_feed(timeline, state))  # well-formed
+    page = _page(timeline, state).decode()
     tokens = MarkdownIt("gfm-like").parse(page)
     inline = [child for token in tokens for child in token.children or []]
     assert not [t for t in inline if t.type in ("html_inline",)]
@@ -177,7 +190,7 @@ def _toml(text: str) -> str:
 
 def test_changes_md_groups_by_day_newest_first() -> None:
     """changes.md lists the same changes under the day of each revision."""
-    page = changes_md.render(*_history(WITH_URL)).decode()
+    page = _page(*_history(WITH_URL)).decode()
     days = re.findall(r"^## (.*)$", page, flags=re.M)
     assert days == [f"{d} January 2024" for d in (7, 6, 5, 4, 3, 2, 1)]
     assert "  - status: tentative → cancelled" in page
@@ -192,8 +205,8 @@ def test_a_format_1_history_tells_nothing_it_cannot_know() -> None:
         key: revisions.Revision(r.fingerprint, 3, r.created, r.modified) for key, r in state.items()
     }
     upgraded = revisions.update(timeline, bumped, datetime(2030, 1, 1, tzinfo=FIXED_TIME.tzinfo))
-    assert feedparser.parse(atom.render(timeline, upgraded)).entries == []
-    assert "No changes yet." in changes_md.render(timeline, upgraded).decode()
+    assert feedparser.parse(_feed(timeline, upgraded)).entries == []
+    assert "No changes yet." in _page(timeline, upgraded).decode()
 
 
 @pytest.mark.parametrize(

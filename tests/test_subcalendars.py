@@ -115,6 +115,7 @@ def test_no_subcalendars_option(project: Path) -> None:
         "changes.md",
         "changes.xml",
         "embed.js",
+        "events.csv",
         "events.ics",
         "feed.json",
         "index.html",

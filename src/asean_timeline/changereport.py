@@ -77,7 +77,7 @@ def markdown(diff: TimelineDiff, old: str, new: str) -> str:
 
 def _markdown_lines(diff: TimelineDiff, old: str, new: str) -> Iterator[str]:
     # The Markdown exporter's escape; imported here, as the other reports do not need it.
-    from asean_timeline.exporters.markdown import escape
+    from asean_timeline.exporters.mdtext import escape
 
     yield f"### Timeline changes: {escape(summary(diff))}"
     yield ""

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -31,8 +31,9 @@ from typing import Any
 
 import orjson
 
-from asean_timeline.model import Timeline
+from asean_timeline.model import Event, Timeline
 from asean_timeline.records import event_record
+from asean_timeline.timefmt import utc_stamp
 
 STATE_FILENAME = "revisions.json"
 _FORMAT_VERSION = 2
@@ -42,6 +43,12 @@ _READABLE_FORMATS = (1, 2)
 HISTORY_LIMIT = 5
 #: How long a removed event's tombstone is kept, in days of revision time.
 TOMBSTONE_DAYS = 90
+#: Revision times lie in this range (so a second can always be added, and every output
+#: can write them).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9997, 12, 31, 23, 59, 59, tzinfo=UTC)
+#: iCalendar's SEQUENCE is an INTEGER: a signed 32-bit number (RFC 5545, 3.3.8).
+MAX_SEQUENCE = 2**31 - 1
 _ABOUT = "Kept by `asean-timeline render`; commit it with the outputs, do not edit it."
 
 EventRecord = Mapping[str, Any]
@@ -88,20 +95,26 @@ def fingerprint(record: EventRecord) -> str:
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
-def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> dict[str, Revision]:
+def update(
+    timeline: Timeline,
+    previous: Revisions,
+    revision_time: datetime,
+    record_of: Callable[[Event], dict[str, Any]] = event_record,
+) -> dict[str, Revision]:
     """The revisions after this render: new events start at 0, changed ones go up by
     one, removed ones become tombstones (and an event that comes back goes on from its
     tombstone's number).
 
     ``revision_time`` is truncated to whole seconds (iCalendar's resolution) and used
     for new revisions only; when there is one, tombstones older than
-    :data:`TOMBSTONE_DAYS` days before it are dropped.
+    :data:`TOMBSTONE_DAYS` days before it are dropped. ``record_of`` gives an event's
+    canonical record (a render passes the one its presentation built).
     """
     now = revision_time.astimezone(UTC).replace(microsecond=0)
     result: dict[str, Revision] = {}
     revised = False
     for event in timeline.events:
-        record = event_record(event)
+        record = record_of(event)
         digest = fingerprint(record)
         old = previous.get(event.id)
         if old is None:
@@ -139,7 +152,7 @@ def _with_record(old: Revision, record: EventRecord) -> Revision:
 
 
 def _next(old: Revision, digest: str, now: datetime, record: EventRecord | None) -> Revision:
-    sequence = old.sequence + 1
+    sequence = min(old.sequence + 1, MAX_SEQUENCE)
     modified = max(now, old.modified + timedelta(seconds=1))
     history = (Snapshot(sequence, modified, record), *old.history)[:HISTORY_LIMIT]
     return Revision(digest, sequence, old.created, modified, history)
@@ -188,7 +201,7 @@ def _entry(event_id: str, revision: Revision) -> bytes:
         + orjson.dumps(
             {
                 "sequence": snapshot.sequence,
-                "modified": _stamp(snapshot.modified),
+                "modified": utc_stamp(snapshot.modified),
                 "record": snapshot.record,
             }
         )
@@ -203,9 +216,9 @@ def _entry(event_id: str, revision: Revision) -> bytes:
             b',\n      "sequence": ',
             str(revision.sequence).encode(),
             b',\n      "created": "',
-            _stamp(revision.created).encode(),
+            utc_stamp(revision.created).encode(),
             b'",\n      "modified": "',
-            _stamp(revision.modified).encode(),
+            utc_stamp(revision.modified).encode(),
             b'",\n      "history": [',
             b"\n" + history + b"\n      ]" if history else b"]",
             b"\n    }",
@@ -227,7 +240,7 @@ def loads_state(raw: bytes) -> State:
             raise StateError(f"unsupported format {document.get('format')!r}")
         files = tuple(str(name) for name in document.get("files", []))
         revisions = {
-            str(event_id): _revision(item)
+            str(event_id): _revision(str(event_id), item)
             for section in ("events", "removed")
             for event_id, item in document.get(section, {}).items()
         }
@@ -238,26 +251,71 @@ def loads_state(raw: bytes) -> State:
         raise StateError(str(error)) from None
 
 
-def _revision(item: Any) -> Revision:
+def _revision(event_id: str, item: Any) -> Revision:
+    """One event's entry, checked: a sequence iCalendar can hold, times in range and in
+    order, and a history of records of the canonical shape (or tombstones)."""
+    sequence = _sequence(event_id, item["sequence"])
+    created = _time(event_id, "created", item["created"])
+    modified = _time(event_id, "modified", item["modified"])
+    if modified < created:
+        raise StateError(f"event {event_id!r}: modified is before created")
     history = tuple(
         Snapshot(
-            int(entry["sequence"]),
-            _parse_stamp(entry["modified"]),
-            entry["record"],
+            _sequence(event_id, entry["sequence"]),
+            _time(event_id, "modified", entry["modified"]),
+            _record(event_id, entry["record"]),
         )
         for entry in item.get("history", ())
     )
-    return Revision(
-        fingerprint=str(item["fingerprint"]),
-        sequence=int(item["sequence"]),
-        created=_parse_stamp(item["created"]),
-        modified=_parse_stamp(item["modified"]),
-        history=history,
-    )
+    return Revision(str(item["fingerprint"]), sequence, created, modified, history)
 
 
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+#: The keys of every canonical record (records.event_record), checked on loading so that
+#: a damaged history is reported as such, not met later by an exporter.
+_RECORD_KEYS = frozenset(
+    [
+        "id",
+        "title",
+        "precision",
+        "start",
+        "end",
+        "recurrence",
+        "status",
+        "location",
+        "countries",
+        "tags",
+        "description",
+        "url",
+        "sources",
+    ]
+)
+
+
+def _record(event_id: str, record: object) -> EventRecord | None:
+    if record is None:
+        return None
+    if not isinstance(record, dict) or not record.keys() >= _RECORD_KEYS:
+        raise StateError(f"event {event_id!r}: a revision's record is not an event record")
+    return record
+
+
+def _sequence(event_id: str, sequence: object) -> int:
+    if type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
+        raise StateError(
+            f"event {event_id!r}: sequence {sequence!r} is not a whole number from 0 to "
+            f"{MAX_SEQUENCE:,}"
+        )
+    return sequence
+
+
+def _time(event_id: str, name: str, text: object) -> datetime:
+    value = _parse_stamp(text)
+    if not EARLIEST <= value <= LATEST:
+        raise StateError(
+            f"event {event_id!r}: {name} {utc_stamp(value)} is outside {EARLIEST.year} to "
+            f"{LATEST.year}"
+        )
+    return value
 
 
 _STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")

@@ -14,7 +14,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asean_timeline.load import MAX_INPUT_BYTES, parse_document, read_document
+from asean_timeline.inputfile import MAX_INPUT_BYTES
+from asean_timeline.load import parse_document, read_document
 from asean_timeline.problems import InvalidInputError, Problem
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ REPORT_FORMATS = ("human", "markdown", "json")  # changereport.FORMATS (a test c
 @click.option(
     "--exit-code", is_flag=True, help="Exit 1 when there are changes (0 when there are none)."
 )
-@problem_format_option("--error-format")
+@problem_format_option()
 def diff(
     paths: tuple[Path, ...], revisions: str | None, report_format: str, exit_code: bool
 ) -> None:

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import click
 
+from asean_timeline import exporters
 from asean_timeline.cli.app import (
     DEFAULT_OUT,
-    FORMATS,
     STATE_FILENAME,
-    STATUSES,
     cli,
     file_argument,
     output_option,
@@ -20,17 +19,18 @@ from asean_timeline.cli.app import (
     problem_format_option,
     revision_time,
     strict_option,
+    write_output,
 )
+from asean_timeline.cli.filters import build_query, filter_options
 
 
 @cli.command()
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(exporters.NAMES)),
     required=True,
-    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1), html (the timeline page), "
-    "atom (changes.xml: the recent changes) or changes-md (changes.md).",
+    help=exporters.help_text(),
 )
 @file_argument
 @output_option
@@ -42,30 +42,9 @@ from asean_timeline.cli.app import (
     show_default=True,
     help="Revision history to number edits from (read only; render keeps it).",
 )
-@click.option(
-    "--country",
-    "countries",
-    multiple=True,
-    help="Keep events with this country (repeatable: any of them).",
-)
-@click.option(
-    "--tag", "tags", multiple=True, help="Keep events with this tag (repeatable: any of them)."
-)
-@click.option(
-    "--status",
-    "statuses",
-    type=click.Choice(STATUSES),
-    multiple=True,
-    help="Keep events with this status (repeatable).",
-)
-@click.option(
-    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or after this day."
-)
-@click.option(
-    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or before this day."
-)
+@filter_options
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def export(
     output_format: str,
     file: Path,
@@ -89,21 +68,12 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
-    from asean_timeline.exporters import exporter
-    from asean_timeline.model import Query, Status
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
-    from asean_timeline.write import write_files
 
     timeline, warnings = load_timeline(file, strict=strict)
     print_problems(warnings, problem_format())
-    query = Query(
-        tags_any=frozenset(tags),
-        countries_any=frozenset(code.upper() for code in countries),
-        statuses=frozenset(Status(value) for value in statuses),
-        start=start.date() if start else None,
-        end=end.date() if end else None,
-    )
+    query = build_query(countries, tags, statuses, start, end)
     previous = read_state(revisions_path).revisions
     selected = select(timeline, query)
     if not query.is_empty:  # events left out are not removals: keep their history out
@@ -116,8 +86,5 @@ def export(
         formats=[output_format],
         subcalendars=False,
     )
-    content = files[exporter(output_format).filename]
-    if str(output) == "-":
-        click.echo(content, nl=False)  # bytes go to the binary stream unchanged
-    else:
-        write_files(output.parent, {output.name: content})
+    content = files[exporters.get(output_format).filename]
+    write_output(output, content)

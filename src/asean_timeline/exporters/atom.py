@@ -25,12 +25,13 @@ from asean_timeline.changelog import (
     recent_changes,
 )
 from asean_timeline.changes import words
-from asean_timeline.exporters import escape_html, utf8_lines
+from asean_timeline.exporters import escape_html, get, utf8_lines
 from asean_timeline.model import Timeline
+from asean_timeline.present import RenderContext
 from asean_timeline.revisions import Revisions
 
-FILENAME = "changes.xml"
-MEDIA_TYPE = "application/atom+xml"
+FILENAME = get("atom").filename
+MEDIA_TYPE = get("atom").files[0].media_type
 #: ``updated`` of a feed with no revision at all (an empty timeline's first render).
 _NO_REVISION = datetime(1970, 1, 1, tzinfo=UTC)
 #: What XML 1.0 cannot hold at all, even escaped (validation keeps most of it out).
@@ -49,9 +50,9 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
-    """The feed as UTF-8 XML bytes; the same revisions always give the same bytes."""
-    return utf8_lines(_feed(timeline, revisions, path))
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``changes.xml``: UTF-8 XML; the same revisions always give the same bytes."""
+    yield FILENAME, utf8_lines(_feed(context.timeline, context.revisions, FILENAME))
 
 
 def _feed(timeline: Timeline, revisions: Revisions, path: str) -> Iterator[str]:

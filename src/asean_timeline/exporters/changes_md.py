@@ -13,21 +13,22 @@ from itertools import groupby
 
 from asean_timeline.changelog import KIND_LABELS, event_link, recent_changes
 from asean_timeline.changes import words
-from asean_timeline.exporters import utf8_lines
-from asean_timeline.exporters.markdown import escape, link
+from asean_timeline.exporters import get, utf8_lines
+from asean_timeline.exporters.mdtext import escape, link
 from asean_timeline.model import Timeline
+from asean_timeline.present import RenderContext
 from asean_timeline.revisions import Revisions
 from asean_timeline.wording import day_phrase
 
-FILENAME = "changes.md"
-MEDIA_TYPE = "text/markdown; charset=utf-8"
-FEED_FILENAME = "changes.xml"  # exporters/atom.py
+FILENAME = get("changes-md").filename
+FEED_FILENAME = get("atom").filename
 
 
-def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
-    """The page as Markdown bytes (UTF-8, LF line ends, one trailing newline)."""
-    del path  # links are relative, or to the calendar's url
-    return utf8_lines(_lines(timeline, revisions)).rstrip(b"\n") + b"\n"
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``changes.md``: UTF-8, LF line ends, one trailing newline; links are relative,
+    or to the calendar's url."""
+    page = utf8_lines(_lines(context.timeline, context.revisions)).rstrip(b"\n") + b"\n"
+    yield FILENAME, page
 
 
 def _lines(timeline: Timeline, revisions: Revisions) -> Iterator[str]:

@@ -262,3 +262,14 @@ def test_escape_xml_keeps_any_text_as_text(text: str) -> None:
     assert (element.text or "") == expected.replace("\r\n", "\n").replace("\r", "\n")
     attribute = re.sub(r"\r\n|[\r\n\t]", " ", expected.replace("\r\n", "\n"))
     assert element.get("b") == attribute
+
+
+def test_a_filtered_export_tells_only_the_selected_events(project: Path) -> None:
+    """export --format atom --tag T lists the changes of T's events only: the events it
+    leaves out are not reported as removed."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["render"]).exit_code == 0
+    exported = runner.invoke(cli, ["export", "--format", "atom", "--tag", "budget"])
+    assert exported.exit_code == 0, exported.output
+    titles = [entry.title for entry in feedparser.parse(exported.stdout_bytes).entries]
+    assert titles == ["Added: The fiscal year of OSA's first 2 billion yen budget ends"]

@@ -484,3 +484,17 @@ def test_diff_imports_no_output_code(files: tuple[Path, Path]) -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_same_instant_at_another_offset_is_a_change() -> None:
+    """Equal as datetimes, but written at another UTC offset: the outputs show another
+    time, so the diff reports it (equal events are otherwise skipped unread)."""
+    old = _add(BASE).replace(
+        "start = 2023-12-17T10:00:00\nend = 2023-12-17T12:00:00",
+        "start = 2023-12-17T10:00:00+09:00",
+    )
+    new = old.replace("2023-12-17T10:00:00+09:00", "2023-12-17T09:00:00+08:00")
+    (change,) = compare(_timeline(old), _timeline(new)).events
+    assert [words(field) for field in change.fields] == [
+        "date: 17 December 2023, 10:00 UTC+09:00 → 17 December 2023, 09:00 UTC+08:00"
+    ]

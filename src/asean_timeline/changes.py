@@ -24,6 +24,7 @@ from asean_timeline.model import (
     Day,
     DayInWindow,
     DayRange,
+    Event,
     Month,
     Precision,
     SubCalendar,
@@ -283,35 +284,49 @@ def event_change(before: EventRecord | None, after: EventRecord | None) -> Event
     return EventChange(kind, shown["id"], shown["title"], date_words(shown), fields, before, after)
 
 
-def event_changes(
-    before: Iterable[EventRecord], after: Iterable[EventRecord]
-) -> tuple[EventChange, ...]:
-    """Every added, changed, cancelled and removed event between two sets of records.
+def event_changes(before: Iterable[Event], after: Iterable[Event]) -> tuple[EventChange, ...]:
+    """Every added, changed, cancelled and removed event between two sets of events.
 
     Changes come in the newer version's (chronological) order, then removed events in
-    the older version's.
+    the older version's. Records are built only for events that differ: two equal
+    events have equal records, unless a time or exception at a fixed UTC offset was
+    written with another offset for the same instant (equal as datetimes, but another
+    ISO value), which :func:`_same` also compares.
     """
-    old = {record["id"]: record for record in before}
-    new = {record["id"]: record for record in after}
+    old = {event.id: event for event in before}
     found = []
-    for event_id, record in new.items():
-        change = event_change(old.get(event_id), record)
+    seen = set()
+    for event in after:
+        seen.add(event.id)
+        previous = old.get(event.id)
+        if previous is not None and _same(previous, event):
+            continue
+        change = event_change(
+            None if previous is None else event_record(previous), event_record(event)
+        )
         if change is not None:
             found.append(change)
-    for event_id, record in old.items():
-        if event_id not in new:
-            found.append(
-                EventChange(
-                    ChangeKind.REMOVED,
-                    event_id,
-                    record["title"],
-                    date_words(record),
-                    (),
-                    record,
-                    None,
-                )
-            )
+    for event_id, event in old.items():
+        if event_id not in seen:
+            change = event_change(event_record(event), None)
+            assert change is not None
+            found.append(change)
     return tuple(found)
+
+
+def _same(before: Event, after: Event) -> bool:
+    """Whether two events have the same canonical record (without building them)."""
+    return before == after and _offsets(before) == _offsets(after)
+
+
+def _offsets(event: Event) -> tuple[timedelta | None, ...]:
+    """The UTC offsets of every moment of ``event`` (datetimes compare by instant only)."""
+    moments: list[object] = []
+    if isinstance(event.when, Timed):
+        moments += [event.when.start, event.when.end]
+    if event.recurrence is not None:
+        moments += event.recurrence.exdates
+    return tuple(m.utcoffset() if isinstance(m, datetime) else None for m in moments)
 
 
 # -- the calendar and named calendars -------------------------------------------
@@ -400,5 +415,5 @@ def compare(before: Timeline, after: Timeline) -> TimelineDiff:
     return TimelineDiff(
         calendar_changes(before, after),
         subcalendar_changes(before, after),
-        event_changes(map(event_record, before.events), map(event_record, after.events)),
+        event_changes(before.events, after.events),
     )

@@ -29,6 +29,7 @@ from asean_timeline.exporters import escape_html, get, utf8_lines
 from asean_timeline.model import Timeline
 from asean_timeline.present import RenderContext
 from asean_timeline.revisions import Revisions
+from asean_timeline.timefmt import utc_stamp
 
 FILENAME = get("atom").filename
 MEDIA_TYPE = get("atom").files[0].media_type
@@ -44,10 +45,6 @@ def escape_xml(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
@@ -68,7 +65,7 @@ def _feed(timeline: Timeline, revisions: Revisions, path: str) -> Iterator[str]:
         f"  <subtitle>The last {info.changes_limit} changes to the timeline: added, "
         "changed, cancelled and removed events.</subtitle>"
     )
-    yield f"  <updated>{_stamp(updated)}</updated>"
+    yield f"  <updated>{utc_stamp(updated)}</updated>"
     yield f"  <author><name>{escape_xml(info.title)}</name></author>"
     self_url = info.published_url(path)
     if self_url:
@@ -87,7 +84,7 @@ def _entry(timeline: Timeline, entry: Entry) -> Iterator[str]:
     yield "  <entry>"
     yield f"    <id>{escape_xml(entry.tag_uri(timeline.calendar.uid_domain))}</id>"
     yield f"    <title>{escape_xml(entry_title(entry))}</title>"
-    yield f"    <updated>{_stamp(entry.updated)}</updated>"
+    yield f"    <updated>{utc_stamp(entry.updated)}</updated>"
     yield f'    <link rel="alternate" type="text/html" href="{escape_xml(link)}"/>'
     yield f'    <category term="{change.kind.value}"/>'
     told = [words(field) for field in change.fields]

@@ -498,3 +498,21 @@ def test_the_same_instant_at_another_offset_is_a_change() -> None:
     assert [words(field) for field in change.fields] == [
         "date: 17 December 2023, 10:00 UTC+09:00 → 17 December 2023, 09:00 UTC+08:00"
     ]
+
+
+def test_a_file_the_change_adds_is_all_additions(repo: Path) -> None:
+    """A timeline that does not exist at the old revision (the pull request that creates
+    it) is compared as one with no events: every event is added."""
+    (repo / "new").mkdir()
+    (repo / "new" / "events.toml").write_text(VERSIONS[0])
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "a second timeline")
+    document = _diff_json("--git", "HEAD~1..HEAD", "new/events.toml")
+    assert document["old"] == "HEAD~1:new/events.toml (no file)"
+    assert document["summary"] == {"added": 3, "changed": 0, "cancelled": 0, "removed": 0}
+    assert document["calendar"] == []
+    gone = CliRunner().invoke(cli, ["diff", "--git", "HEAD~1..HEAD", "new/missing.toml"])
+    assert gone.exit_code == 1  # missing at the new revision too: an error, not "no changes"
+    assert "HEAD:new/missing.toml: error: the file does not exist at revision 'HEAD'" in (
+        gone.output
+    )

@@ -9,6 +9,7 @@ version, so every file comes from the same revision.
 
 from __future__ import annotations
 
+import re
 import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,10 +17,10 @@ from typing import TYPE_CHECKING
 
 from asean_timeline.inputfile import MAX_INPUT_BYTES
 from asean_timeline.load import parse_document, read_document
+from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem
 
 if TYPE_CHECKING:
-    from asean_timeline.model import Timeline
     from asean_timeline.problems import Problem as ProblemType
     from asean_timeline.validate import Checked
 
@@ -121,6 +122,10 @@ class GitRevision:
             raise _fail(name, f"git did not answer within {GIT_TIMEOUT_SECONDS} s") from None
         if done.returncode != 0:
             detail = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            if detail and _NOT_IN_REVISION.search(detail[-1]):
+                message = f"the file does not exist at revision {self.revision!r}"
+                hint = "check the path (relative to where you run diff) and the revision"
+                raise NotAtRevisionError([Problem(message, file=name, hint=hint)])
             raise _fail(
                 name,
                 f"cannot read the file at revision {self.revision!r}"
@@ -130,6 +135,33 @@ class GitRevision:
                 "with fetch-depth: 0)",
             )
         return done.stdout
+
+
+class NotAtRevisionError(InvalidInputError):
+    """The revision exists but does not hold the file (the change being compared adds it)."""
+
+
+#: How git says a revision lacks a path (`git show REV:path`).
+_NOT_IN_REVISION = re.compile(r"does not exist in|exists on disk, but not in")
+
+
+def load_pair(
+    old: tuple[Version, Path], new: tuple[Version, Path]
+) -> tuple[tuple[Timeline, str], tuple[Timeline, str]]:
+    """Both versions' timelines with their labels (``HEAD~1:events.toml``).
+
+    A file that does not exist at the old revision (the change adds it) is compared as
+    a timeline with the new one's calendar and no events, labelled ``(no file)``.
+    """
+    (old_version, old_path), (new_version, new_path) = old, new
+    old_label, new_label = old_version.label(old_path), new_version.label(new_path)
+    try:
+        before, _ = old_version.load(old_path)
+    except NotAtRevisionError:
+        after, _ = new_version.load(new_path)
+        return (Timeline(after.calendar, ()), f"{old_label} (no file)"), (after, new_label)
+    after, _ = new_version.load(new_path)
+    return (before, old_label), (after, new_label)
 
 
 def _relabel(file: str, folder: str, prefix: str) -> str:

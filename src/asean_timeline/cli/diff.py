@@ -52,7 +52,7 @@ def diff(
     """
     from asean_timeline import changereport
     from asean_timeline.changes import compare
-    from asean_timeline.versions import Version, WorkingTree, parse_revisions
+    from asean_timeline.versions import Version, WorkingTree, load_pair, parse_revisions
 
     sides: tuple[tuple[Version, Path], tuple[Version, Path]]
     if revisions is not None:
@@ -66,9 +66,8 @@ def diff(
     else:
         raise click.UsageError("give two files (OLD NEW), or --git REV to compare revisions")
     with cyclic_gc_paused():
-        (old_timeline, _), (new_timeline, _) = (version.load(path) for version, path in sides)
+        (old_timeline, old_label), (new_timeline, new_label) = load_pair(*sides)
         result = compare(old_timeline, new_timeline)
-    old_label, new_label = (version.label(path) for version, path in sides)
     click.echo(changereport.RENDERERS[report_format](result, old_label, new_label), nl=False)
     if exit_code and not result.is_empty:
         sys.exit(1)

@@ -273,3 +273,18 @@ def test_a_filtered_export_tells_only_the_selected_events(project: Path) -> None
     assert exported.exit_code == 0, exported.output
     titles = [entry.title for entry in feedparser.parse(exported.stdout_bytes).entries]
     assert titles == ["Added: The fiscal year of OSA's first 2 billion yen budget ends"]
+
+
+#: RFC 4151's tagURI: "tag:" authorityName "," date ":" specific (pchar, "/" or "?").
+TAG_URI = re.compile(
+    r"^tag:[a-z0-9.-]+,\d{4}(?:-\d\d(?:-\d\d)?)?:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-F]{2})*$"
+)
+
+
+def test_entry_ids_are_tag_uris(feed_bytes: bytes) -> None:
+    """Every entry id is a valid tag URI, and the feed's id a urn:uuid."""
+    root = ET.fromstring(feed_bytes)
+    ids = [entry.findtext(f"{ATOM}id") or "" for entry in root.findall(f"{ATOM}entry")]
+    assert ids
+    assert all(TAG_URI.match(entry_id) for entry_id in ids), ids
+    assert re.match(r"^urn:uuid:[0-9a-f-]{36}$", root.findtext(f"{ATOM}id") or "")

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import export, publish, render, schema, serve, validate
+from asean_timeline.cli import diff, export, publish, render, schema, serve, validate
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-_COMMANDS = (export, publish, render, schema, serve, validate)  # imported for their registration
+# imported for their registration
+_COMMANDS = (diff, export, publish, render, schema, serve, validate)
 
 
 def main() -> None:

@@ -1,0 +1,335 @@
+"""The one writer of source files (``events.toml`` and the files it includes).
+
+Every command that edits a source file (``add``, ``fmt``, ``import``, ``sources --fix``)
+goes through :class:`SourceFile`: read it, make edits as plain data, then
+:meth:`SourceFile.save`. What the writer promises:
+
+* **Nothing else changes.** An edit touches only the table it is about; every other
+  byte, comments and blank lines included, stays. Within an edited event the user's
+  key order and comments stay (the table is edited with ``tomlkit``, a round-trip
+  parser); a new key goes after the key that precedes it in the canonical order.
+* **Cheap on big files.** Only the edited event's block is parsed by ``tomlkit`` (about
+  a millisecond an event); the blocks are found by :mod:`asean_timeline.blocks`, and an
+  appended event is written as text in the canonical layout of :mod:`~asean_timeline.layout`.
+* **Nothing invalid is written.** The resulting text is parsed and validated first;
+  its problems are raised as :class:`InvalidInputError` (with ``file:line`` in the new
+  text) and the file is left as it was.
+* **Nothing is overwritten unseen.** If the file's bytes changed since it was read,
+  :class:`SourceChangedError` is raised and nothing is written.
+* **Atomic, and only when needed.** A result byte-for-byte equal to the file is not
+  written; otherwise the text goes to a temporary file in the same folder, is flushed
+  to disk, given the file's permissions and renamed over it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from asean_timeline.blocks import Block, split_tables
+from asean_timeline.layout import canonical_value, event_text, inline_text, ordered_keys, value_text
+from asean_timeline.load import Document, parse_document, read_document
+from asean_timeline.problems import InvalidInputError, OutputError, Problem, Severity
+
+if TYPE_CHECKING:
+    from tomlkit.items import Item
+
+
+class _Remove:
+    """The type of :data:`REMOVE`."""
+
+    def __repr__(self) -> str:
+        return "REMOVE"
+
+
+#: Give this as a field's new value to delete the field.
+REMOVE: Final = _Remove()
+
+#: Checks a would-be document; returns its problems (errors stop the save).
+Checker = Callable[[Document], Sequence[Problem]]
+
+
+class SourceChangedError(OutputError):
+    """The file changed on disk after it was read; nothing was written."""
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    """What :meth:`SourceFile.save` did: whether it wrote, and the result's warnings."""
+
+    path: Path
+    written: bool
+    warnings: tuple[Problem, ...] = ()
+
+
+def check_alone(document: Document) -> Sequence[Problem]:
+    """The problems of ``document`` validated on its own (a timeline in one file)."""
+    from asean_timeline.validate import validate
+
+    return validate(document).problems
+
+
+class SourceFile:
+    """One source file being edited: its text as read, and the edits made so far."""
+
+    def __init__(self, path: Path, document: Document, stat: os.stat_result) -> None:
+        self.path = path
+        self.document = document
+        self._stat = stat
+        self._digest = hashlib.sha256(document.raw).digest()
+        self.text = document.text
+        events = document.data.get("events", [])
+        # What the events must parse as after the edits; an edited event is copied first.
+        self._events: list[dict[str, Any]] | None = (
+            list(events) if isinstance(events, list) else None
+        )
+        self._copied: set[int] = set()
+        self._blocks: list[Block] | None = None
+
+    @classmethod
+    def read(cls, path: Path, display_name: str | None = None) -> SourceFile:
+        """Read ``path``; raise :class:`InvalidInputError` if it is not a readable TOML file."""
+        document = read_document(path, display_name)
+        return cls(path, document, path.stat())
+
+    @property
+    def name(self) -> str:
+        """The file's name as problems show it."""
+        return self.document.name
+
+    @property
+    def event_ids(self) -> list[str]:
+        """The ids of the file's events (as edited so far), in file order."""
+        return [str(event.get("id")) for event in self._events or ()]
+
+    # -- edits ------------------------------------------------------------------
+
+    def append_event(self, event: Mapping[str, Any]) -> str:
+        """Add ``event`` at the end of the file in the canonical layout; return its text."""
+        table = event_text(event)
+        text = self.text
+        if text.strip():  # one blank line between the last table and the new one
+            if not text.endswith("\n"):
+                text += "\n"
+            if not text.endswith("\n\n"):
+                text += "\n"
+        self._replace(text + table)
+        if self._events is not None:
+            self._events.append({key: canonical_value(key, event[key]) for key in event})
+            self._copied.add(len(self._events) - 1)
+        return table
+
+    def set_event_fields(self, event_id: str, changes: Mapping[str, Any]) -> None:
+        """Set (or, with :data:`REMOVE`, delete) top-level fields of the event ``event_id``."""
+        index = self._index(event_id)
+
+        def edit(table: Any) -> None:
+            for key, value in changes.items():
+                _set(table, "events", key, value)
+
+        self._edit_event(index, edit)
+        _apply(self._expected(index), changes)
+
+    def set_source_fields(
+        self, event_id: str, source_index: int, changes: Mapping[str, Any]
+    ) -> None:
+        """Set (or delete) fields of the ``source_index``-th (from 0) source of ``event_id``."""
+        index = self._index(event_id)
+        sources = self._expected(index).get("sources")
+        if not isinstance(sources, list) or not 0 <= source_index < len(sources):
+            raise KeyError(f"event {event_id!r} has no source number {source_index + 1}")
+
+        def edit(table: Any) -> None:
+            import tomlkit
+
+            source = table["sources"][source_index]
+            if isinstance(source, tomlkit.items.InlineTable):
+                merged = dict(source.unwrap())
+                _apply(merged, changes)
+                order = [key for key in source if key in merged]
+                order += ordered_keys("sources", [key for key in merged if key not in order])
+                text = inline_text({key: merged[key] for key in order})
+                table["sources"][source_index] = _item(text)
+            else:
+                for key, value in changes.items():
+                    _set(source, "sources", key, value)
+
+        self._edit_event(index, edit)
+        _apply(sources[source_index], changes)
+
+    def replace_text(self, text: str) -> None:
+        """Replace the whole text (``fmt``): the result is still validated on save."""
+        self._replace(text)
+        self._events = None  # the text's meaning is checked by the caller (fmt)
+
+    # -- saving -----------------------------------------------------------------
+
+    def save(self, check: Checker = check_alone) -> SaveResult:
+        """Write the edits; see the module's docstring for what is promised.
+
+        ``check`` validates the would-be document (the default: as a whole timeline;
+        an included file is checked with the files around it).
+        """
+        raw = self.text.encode("utf-8")
+        if raw == self.document.raw:
+            return SaveResult(self.path, written=False)
+        document = parse_document(raw, self.name)
+        problems = tuple(check(document))
+        errors = [problem for problem in problems if problem.severity is Severity.ERROR]
+        if errors:
+            raise InvalidInputError(list(problems))
+        self._check_meaning(document)
+        self._check_unchanged()
+        _write_atomically(self.path, raw, self._stat.st_mode)
+        return SaveResult(self.path, written=True, warnings=problems)
+
+    # -- inside -----------------------------------------------------------------
+
+    def _replace(self, text: str) -> None:
+        self.text = text
+        self._blocks = None
+
+    def _index(self, event_id: str) -> int:
+        if self._events is None:
+            raise KeyError("the file's events are not [[events]] tables")
+        for index, event in enumerate(self._events):
+            if event.get("id") == event_id:
+                return index
+        raise KeyError(f"no event with id {event_id!r} in {self.name}")
+
+    def _expected(self, index: int) -> dict[str, Any]:
+        """The expected data of event ``index``, copied before its first edit."""
+        assert self._events is not None
+        if index not in self._copied:
+            self._events[index] = _plain_copy(self._events[index])
+            self._copied.add(index)
+        return self._events[index]
+
+    def _block(self, index: int) -> Block:
+        if self._blocks is None:
+            reference = self.document if self.text == self.document.text else None
+            self._blocks = split_tables(self.text, reference)
+            found = sum(1 for block in self._blocks if block.kind == "events")
+            if self._events is not None and found != len(self._events):
+                self._blocks = split_tables(
+                    self.text, parse_document(self.text.encode(), self.name)
+                )
+        return next(b for b in self._blocks if b.kind == "events" and b.index == index)
+
+    def _edit_event(self, index: int, edit: Callable[[Any], None]) -> None:
+        """Parse the block of event ``index`` alone with tomlkit, edit it, put it back."""
+        import tomlkit
+
+        block = self._block(index)
+        piece = self.text[block.header : block.end]
+        document = tomlkit.parse(piece)
+        edit(document["events"][0])
+        self._replace(self.text[: block.header] + tomlkit.dumps(document) + self.text[block.end :])
+
+    def _check_meaning(self, document: Document) -> None:
+        """The edits did what they say: the events are exactly the expected ones."""
+        if self._events is None:
+            return
+        if document.data.get("events", []) != self._events:
+            raise OutputError(
+                f"{self.name}: the edit could not be made without changing other parts of "
+                "the file; nothing was written (please report this as a bug)"
+            )
+
+    def _check_unchanged(self) -> None:
+        try:
+            now = self.path.read_bytes()
+        except OSError as error:
+            raise SourceChangedError(
+                f"{self.name}: cannot read the file again before writing it "
+                f"({error.strerror or error}); nothing was written"
+            ) from None
+        if hashlib.sha256(now).digest() != self._digest:
+            raise SourceChangedError(
+                f"{self.name} changed on disk while it was being edited; nothing was written. "
+                "Run the command again to edit the file as it is now."
+            )
+
+
+def _item(text: str) -> Item:
+    """A tomlkit item whose text is exactly ``text`` (a TOML value)."""
+    import tomlkit
+
+    item: Item = tomlkit.parse(f"x = {text}\n")["x"]
+    return item
+
+
+def _set(table: Any, kind: str, key: str, value: object) -> None:
+    """Set ``key`` of a tomlkit table to ``value`` in the canonical layout (or delete it)."""
+    if isinstance(value, _Remove):
+        if key in table:
+            del table[key]
+        return
+    item = _item(value_text(key, value))
+    if key in table:
+        table[key] = item  # keeps the key's place and its comment
+        return
+    order = ordered_keys(kind, [*table.keys(), key])
+    position = order.index(key)
+    before = [k for k in order[:position] if k in table]
+    container = getattr(table, "value", None)
+    insert_after = getattr(container, "_insert_after", None)
+    if before and insert_after is not None and position < len(order) - 1:
+        # tomlkit has no public way to insert a key after another one.
+        insert_after(before[-1], key, item)
+    else:
+        table[key] = item
+
+
+def _plain_copy(value: Any) -> Any:
+    """A copy of the tables and arrays of ``value`` (its scalars are immutable)."""
+    if isinstance(value, dict):
+        return {key: _plain_copy(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain_copy(item) for item in value]
+    return value
+
+
+def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> None:
+    """What ``changes`` do to the parsed table ``data`` (for :meth:`SourceFile._check_meaning`)."""
+    for key, value in changes.items():
+        if isinstance(value, _Remove):
+            data.pop(key, None)
+        else:
+            data[key] = canonical_value(key, value)
+
+
+def _write_atomically(path: Path, data: bytes, mode: int) -> None:
+    """Replace ``path`` by ``data``: a temporary file beside it, synced, renamed over it."""
+    target = path.resolve()  # a symbolic link stays a link; its target is replaced
+    descriptor, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            Path(temporary).chmod(mode & 0o7777)
+            os.fsync(handle.fileno())
+        Path(temporary).replace(target)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            Path(temporary).unlink()
+        if isinstance(error, OSError):
+            raise OutputError(
+                f"{path}: cannot write the file ({error.strerror or error}); it was not changed"
+            ) from None
+        raise
+    if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)
+        with contextlib.suppress(OSError):
+            folder = os.open(target.parent, os.O_RDONLY | os.O_DIRECTORY)
+            try:
+                os.fsync(folder)
+            finally:
+                os.close(folder)

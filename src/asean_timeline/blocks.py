@@ -131,3 +131,16 @@ def _scanned_headers(text: str, document: Document) -> list[tuple[int, tuple[str
         ):
             headers.append((offset, (str(path[0]), True)))
     return sorted(headers)
+
+
+def sub_tables_start(block_text: str) -> int:
+    """Where the first sub-table header (``[[events.sources]]``) of a block's text begins.
+
+    ``block_text`` starts with the block's own header line; ``len(block_text)`` when the
+    block has no sub-table.
+    """
+    first_line_end = block_text.find("\n") + 1
+    if first_line_end == 0:
+        return len(block_text)
+    match = _HEADER.search(block_text, first_line_end)
+    return match.start() if match else len(block_text)

@@ -55,7 +55,15 @@ REMOVE: Final = _Remove()
 Checker = Callable[[Document], Sequence[Problem]]
 
 
-class SourceChangedError(OutputError):
+class SourceFileError(OutputError):
+    """A source file cannot be written; ``hint`` says what to do."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class SourceChangedError(SourceFileError):
     """The file changed on disk after it was read; nothing was written."""
 
 
@@ -237,9 +245,10 @@ class SourceFile:
         if self._events is None:
             return
         if document.data.get("events", []) != self._events:
-            raise OutputError(
+            raise SourceFileError(
                 f"{self.name}: the edit could not be made without changing other parts of "
-                "the file; nothing was written (please report this as a bug)"
+                "the file; nothing was written",
+                "please report this as a bug, with the file if you can",
             )
 
     def _check_unchanged(self) -> None:
@@ -248,12 +257,13 @@ class SourceFile:
         except OSError as error:
             raise SourceChangedError(
                 f"{self.name}: cannot read the file again before writing it "
-                f"({error.strerror or error}); nothing was written"
+                f"({error.strerror or error}); nothing was written",
+                "check that the file is still there and readable",
             ) from None
         if hashlib.sha256(now).digest() != self._digest:
             raise SourceChangedError(
-                f"{self.name} changed on disk while it was being edited; nothing was written. "
-                "Run the command again to edit the file as it is now."
+                f"{self.name} changed on disk while it was being edited; nothing was written",
+                "run the command again to edit the file as it is now",
             )
 
 
@@ -322,8 +332,9 @@ def _write_atomically(path: Path, data: bytes, mode: int) -> None:
         with contextlib.suppress(OSError):
             Path(temporary).unlink()
         if isinstance(error, OSError):
-            raise OutputError(
-                f"{path}: cannot write the file ({error.strerror or error}); it was not changed"
+            raise SourceFileError(
+                f"{path}: cannot write the file ({error.strerror or error}); it was not changed",
+                "check that the file and its folder are writable",
             ) from None
         raise
     if hasattr(os, "O_DIRECTORY"):  # make the rename itself durable (POSIX)

@@ -54,7 +54,8 @@ class Cli(click.Group):
                 ctx.exit(1)
             if isinstance(error, OutputError):
                 click.secho(f"error: {error}", err=True, fg="red")
-                click.echo("  fix: check the --out folder exists and is writable", err=True)
+                hint = getattr(error, "hint", None) or "check the --out folder is writable"
+                click.echo(f"  fix: {hint}", err=True)
                 ctx.exit(1)
             raise
 

@@ -178,11 +178,12 @@ class SourceFile:
 
     # -- saving -----------------------------------------------------------------
 
-    def save(self, check: Checker = check_alone) -> SaveResult:
+    def save(self, check: Checker = check_alone, *, dry_run: bool = False) -> SaveResult:
         """Write the edits; see the module's docstring for what is promised.
 
         ``check`` validates the would-be document (the default: as a whole timeline;
-        an included file is checked with the files around it).
+        an included file is checked with the files around it). With ``dry_run`` every
+        check is made and nothing is written.
         """
         raw = self.text.encode("utf-8")
         if raw == self.document.raw:
@@ -194,6 +195,8 @@ class SourceFile:
             raise InvalidInputError(list(problems))
         self._check_meaning(document)
         self._check_unchanged()
+        if dry_run:
+            return SaveResult(self.path, written=False, warnings=problems)
         _write_atomically(self.path, raw, self._stat.st_mode)
         return SaveResult(self.path, written=True, warnings=problems)
 

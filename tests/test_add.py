@@ -181,13 +181,30 @@ def test_an_invalid_event_is_not_written(timeline: Path) -> None:
 
 
 def test_file_chooses_the_target(tmp_path: Path, timeline: Path) -> None:
-    """--file writes into another file; ids of the main file count as taken."""
-    other = tmp_path / "more.toml"
-    other.write_text('[calendar]\ntitle = "More"\n', encoding="utf-8")
-    code, _out, err = run(
-        str(timeline), "--file", str(other), "--title", "Late", "--when", "2024",
-        "--source-publisher", "Kyodo",
-    )  # fmt: skip
+    """--file writes into an included file; ids of every file count as taken."""
+    text = timeline.read_text(encoding="utf-8")
+    timeline.write_text(
+        text.replace("[calendar]\n", '[calendar]\ninclude = ["more/*.toml"]\n'), encoding="utf-8"
+    )
+    (tmp_path / "more").mkdir()
+    other = tmp_path / "more" / "late.toml"
+    other.write_text("# Later events.\n", encoding="utf-8")
+    args = ["--title", "Late", "--when", "2024", "--source-publisher", "Kyodo"]
+    code, _out, err = run(str(timeline), "--file", str(other), *args)
     assert code == 0, err
+    assert f"at {tmp_path / 'more' / 'late.toml'}:3" in err
     assert tomllib.loads(other.read_text(encoding="utf-8"))["events"][0]["id"] == "late-2024"
     assert "late-2024" not in timeline.read_text(encoding="utf-8")
+    code, _out, err = run(str(timeline), "--file", str(other), *args, "--id", "late-2024")
+    assert code == 1
+    assert "is taken" in err
+
+
+def test_file_outside_the_timeline_is_refused(tmp_path: Path, timeline: Path) -> None:
+    """A --file that the timeline does not include is refused; nothing is written."""
+    stray = tmp_path / "stray.toml"
+    stray.write_text("# nothing yet\n", encoding="utf-8")
+    code, _out, err = run(str(timeline), "--file", str(stray), "--title", "T", "--when", "2024")
+    assert code == 1
+    assert "is not one of the files of the timeline" in err
+    assert stray.read_text(encoding="utf-8") == "# nothing yet\n"

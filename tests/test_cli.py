@@ -309,6 +309,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
         [
             "asean_timeline",
             "asean_timeline.cli",
+            "asean_timeline.includes",
             "asean_timeline.load",
             "asean_timeline.model",
             "asean_timeline.problems",

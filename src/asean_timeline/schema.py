@@ -137,6 +137,12 @@ def schema() -> dict[str, Any]:
             "uid_domain": {"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$"},
             "language": {"type": "string"},
             "refresh_interval": {"type": "string", "pattern": _DURATION},
+            "include": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Other files of the timeline: paths or globs relative to this "
+                "file (events/*.toml; ** reaches sub-folders).",
+            },
         },
     }
     tag_list = {"type": "array", "items": event["properties"]["tags"]["items"]}  # type: ignore[index]
@@ -173,7 +179,13 @@ def schema() -> dict[str, Any]:
         "title": "asean-timeline events.toml",
         "type": "object",
         "additionalProperties": False,
-        "required": ["calendar"],
+        # The main file holds [calendar]; a file it includes holds only events and
+        # sub-calendars, and must satisfy the schema too.
+        "anyOf": [
+            {"required": ["calendar"]},
+            {"required": ["events"]},
+            {"required": ["calendars"]},
+        ],
         "properties": {
             "calendar": calendar,
             "events": {"type": "array", "items": event},

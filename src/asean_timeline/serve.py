@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -96,24 +96,36 @@ def make_server(out_dir: Path, port: int, preview: Preview) -> ThreadingHTTPServ
     return ThreadingHTTPServer(("127.0.0.1", port), handler)
 
 
-def watch(
-    source: Path,
-    rerender: Callable[[], None],
-    stop: threading.Event,
-    interval: float = 0.3,
-) -> None:
-    """Call ``rerender`` whenever ``source`` changes, until ``stop`` is set."""
+Signature = tuple[tuple[str, int, int] | tuple[str], ...]
 
-    def signature() -> tuple[int, int] | None:
+
+def signature(sources: Sequence[Path]) -> Signature:
+    """What :func:`watch` compares: each file's modification time and size, or its absence."""
+    state: list[tuple[str, int, int] | tuple[str]] = []
+    for source in sources:
         try:
             stat = source.stat()
         except OSError:
-            return None
-        return stat.st_mtime_ns, stat.st_size
+            state.append((str(source),))
+            continue
+        state.append((str(source), stat.st_mtime_ns, stat.st_size))
+    return tuple(state)
 
-    last = signature()
+
+def watch(
+    sources: Callable[[], Sequence[Path]],
+    rerender: Callable[[], None],
+    stop: threading.Event,
+    interval: float = 0.3,
+    since: Signature | None = None,
+) -> None:
+    """Call ``rerender`` whenever one of the files ``sources()`` lists changes, appears or
+    goes, until ``stop`` is set. ``sources`` is asked again each time, so a new file that
+    an include glob matches is noticed; ``since`` is the state to compare with first
+    (taken by the caller before the thread starts, so no early save is missed)."""
+    last = signature(sources()) if since is None else since
     while not stop.wait(interval):
-        current = signature()
+        current = signature(sources())
         if current != last:
             last = current
             rerender()

@@ -106,6 +106,11 @@ class SourceFile:
         document = read_document(path, display_name)
         return cls(path, document, path.stat())
 
+    @classmethod
+    def of(cls, path: Path, document: Document) -> SourceFile:
+        """Edit ``path`` as ``document`` (already read from it); its bytes are compared on save."""
+        return cls(path, document, path.stat())
+
     @property
     def name(self) -> str:
         """The file's name as problems show it."""

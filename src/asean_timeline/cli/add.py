@@ -58,7 +58,7 @@ def _split(values: tuple[str, ...] | str | None) -> list[str]:
     "--file",
     "target",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="The file to add the event to (default: FILE itself).",
+    help="The file to add the event to: FILE (the default) or one it includes.",
 )
 @click.option(
     "--dry-run", is_flag=True, help="Print the event and where it would go; write nothing."
@@ -89,6 +89,7 @@ def add(
       asean-timeline add --title "Japan–ASEAN summit" --when 2023-12-17 --country JP
       asean-timeline add --when "between 2023-12-16 and 2023-12-18" --title "Talks" --dry-run
     """
+    from asean_timeline.includes import checker_for, read_sources
     from asean_timeline.sourcefile import SourceFile
     from asean_timeline.validate import slugify
     from asean_timeline.whenwords import parse_when, when_in_words
@@ -110,11 +111,26 @@ def add(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--when") from None
 
-    main = SourceFile.read(file)
-    source = (
-        main if target is None or target.resolve() == file.resolve() else SourceFile.read(target)
-    )
-    taken = set(main.event_ids) | set(source.event_ids)
+    sources = read_sources(file)
+    wanted = (target or file).resolve()
+    found = [
+        (path, document)
+        for path, document in zip(sources.paths, sources.documents, strict=True)
+        if path.resolve() == wanted
+    ]
+    if not found:
+        raise click.ClickException(
+            f"{target} is not one of the files of the timeline {file}: add a path or glob "
+            "that matches it to include in [calendar] (or create it first)"
+        )
+    path, document = found[0]
+    source = SourceFile.of(path, document)
+    taken = {
+        str(event.get("id"))
+        for each in sources.documents
+        for event in (each.data.get("events") or ())
+        if isinstance(event, dict)
+    }
     suggested = _free_id(f"{slugify(given['title'])}-{when_in_words(when)}", taken)
     if event_id is None and interactive:
         event_id = click.prompt("Id", default=suggested)
@@ -127,7 +143,7 @@ def add(
     event = _event(event_id, when, given)
     table = source.append_event(event)
     line = source.text[: len(source.text) - len(table)].count("\n") + 1
-    result = source.save(dry_run=dry_run)
+    result = source.save(checker_for(sources, path), dry_run=dry_run)
     print_problems([p for p in result.warnings if p.event_id == event_id], problem_format())
     click.echo(table, nl=False)
     where = f"{source.name}:{line}"

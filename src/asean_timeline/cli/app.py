@@ -133,12 +133,13 @@ strict_option = click.option(
 )
 
 
-def revision_time(file: Path) -> datetime:
-    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the file's mtime."""
+def revision_time(*files: Path) -> datetime:
+    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the newest
+    modification time of the timeline's files (the main file and those it includes)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.strip().isdigit():
         return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.fromtimestamp(int(file.stat().st_mtime), UTC)
+    return datetime.fromtimestamp(max(int(file.stat().st_mtime) for file in files), UTC)
 
 
 # A fixed help width keeps the README's CLI reference identical on every machine.

@@ -90,11 +90,12 @@ def export(
     """
     from asean_timeline.exporters import exporter
     from asean_timeline.model import Query, Status
-    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.pipeline import build_outputs, load_sources, read_state
     from asean_timeline.selection import select
     from asean_timeline.write import write_files
 
-    timeline, warnings = load_timeline(file, strict=strict)
+    loaded = load_sources(file, strict=strict)
+    timeline, warnings = loaded.timeline, loaded.warnings
     print_problems(warnings, problem_format())
     query = Query(
         tags_any=frozenset(tags),
@@ -107,7 +108,7 @@ def export(
     files = build_outputs(
         select(timeline, query),
         previous,
-        revision_time(file),
+        revision_time(*loaded.paths),
         formats=[output_format],
         subcalendars=False,
     )

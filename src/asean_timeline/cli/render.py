@@ -66,18 +66,19 @@ def render(
       asean-timeline render --check    # in CI: is dist/ up to date?
     """
     from asean_timeline import workers
-    from asean_timeline.pipeline import load_timeline, obsolete_files, plan_outputs, read_state
+    from asean_timeline.pipeline import load_sources, obsolete_files, plan_outputs, read_state
     from asean_timeline.write import find_stale, publish
 
     with cyclic_gc_paused():
-        timeline, warnings = load_timeline(file, strict=strict)
+        loaded = load_sources(file, strict=strict)
+    timeline, warnings = loaded.timeline, loaded.warnings
     print_problems(warnings, problem_format())
     state = read_state(out_dir / STATE_FILENAME)
     if jobs is None:
         jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
     with cyclic_gc_paused():
         groups = plan_outputs(
-            timeline, state.revisions, revision_time(file), subcalendars=subcalendars
+            timeline, state.revisions, revision_time(*loaded.paths), subcalendars=subcalendars
         )
         files = sorted(path for group in groups for path in group.paths)
         producers = [group.make for group in groups]

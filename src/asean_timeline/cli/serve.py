@@ -21,7 +21,8 @@ from asean_timeline.cli.app import (
 @out_option("Folder to render into and serve.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve(file: Path, out_dir: Path, port: int) -> None:
-    """Render FILE, serve the output folder on 127.0.0.1, re-render on every save.
+    """Render FILE, serve the output folder on 127.0.0.1, re-render on every save
+    (of FILE or of any file it includes).
 
     A validation error is printed here and shown on the served pages, while
     the last good output keeps being served. Stop with Ctrl-C.
@@ -34,17 +35,21 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
 
     from asean_timeline import report
     from asean_timeline import serve as preview_server
-    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.includes import source_paths
+    from asean_timeline.pipeline import build_outputs, load_sources, read_state
     from asean_timeline.problems import InvalidInputError, OutputError
     from asean_timeline.write import publish_tree
 
     preview = preview_server.Preview()
+    patterns: list[tuple[object, ...]] = [()]  # the include list of the last good read
 
     def rerender() -> None:
         try:
-            timeline, _ = load_timeline(file)
+            loaded = load_sources(file)
+            patterns[0] = loaded.patterns
+            timeline = loaded.timeline
             state = read_state(out_dir / STATE_FILENAME)
-            files = build_outputs(timeline, state.revisions, revision_time(file))
+            files = build_outputs(timeline, state.revisions, revision_time(*loaded.paths))
             changed, _ = publish_tree(out_dir, files, [])
         except InvalidInputError as error:
             preview.set_problems([report.human(problem) for problem in error.problems])
@@ -60,11 +65,18 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
             f"rendered {len(timeline.events)} events ({len(changed)} files changed)", err=True
         )
 
+    def watched() -> list[Path]:
+        return source_paths(file, patterns[0])
+
     rerender()
+    since = preview_server.signature(watched())  # before "serving": no later save is missed
     server = preview_server.make_server(out_dir, port, preview)
     stop = threading.Event()
     watcher = threading.Thread(
-        target=preview_server.watch, args=(file, rerender, stop), daemon=True
+        target=preview_server.watch,
+        args=(watched, rerender, stop),
+        kwargs={"since": since},
+        daemon=True,
     )
     watcher.start()
     host, bound = server.server_address[:2]

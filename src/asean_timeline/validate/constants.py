@@ -17,6 +17,7 @@ CALENDAR_KEYS = (
     "uid_domain",
     "language",
     "refresh_interval",
+    "include",  # other files of the timeline: read by asean_timeline.includes
 )
 EVENT_KEYS = (
     "id",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from pathlib import Path
 
@@ -208,3 +209,20 @@ def test_file_outside_the_timeline_is_refused(tmp_path: Path, timeline: Path) ->
     assert code == 1
     assert "is not one of the files of the timeline" in err
     assert stray.read_text(encoding="utf-8") == "# nothing yet\n"
+
+
+def test_the_readme_date_forms_are_understood() -> None:
+    """Every --when example in the README's table parses."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = text[text.index("| `--when` | becomes |") :].split("\n\n", 1)[0]
+    examples = [
+        example
+        for row in table.splitlines()[2:]
+        for example in re.findall(r"`([^`]+)`", row.split("|")[1])
+        if example != "… to …"
+    ]
+    assert len(examples) >= 7
+    for example in examples:
+        if example.startswith("10:00"):
+            example = "2023-12-17 " + example + " Asia/Tokyo"
+        assert parse_when(example), example

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from asean_timeline.problems import InvalidInputError
-from asean_timeline.sourcefile import REMOVE, SourceChangedError, SourceFile
+from asean_timeline.sourcefile import REMOVE, SourceChangedError, SourceFile, SourceFileError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -172,3 +172,16 @@ def test_shipped_events_toml_edit_changes_one_line(tmp_path: Path) -> None:
     changed = [(a, b) for a, b in zip(old_lines, new_lines, strict=True) if a != b]
     assert len(changed) == 1
     assert changed[0][1] == 'title = "Renamed"'
+
+
+def test_events_in_an_inline_array_are_refused_clearly(tmp_path: Path) -> None:
+    """A file whose events are one inline array cannot be edited by event; it says so."""
+    path = tmp_path / "events.toml"
+    path.write_text(
+        'events = [{ id = "a", title = "A", date = 2023-12-17 }]\n\n'
+        '[calendar]\ntitle = "T"\nuid_domain = "t.org"\n',
+        encoding="utf-8",
+    )
+    source = SourceFile.read(path)
+    with pytest.raises(SourceFileError, match="not written as \\[\\[events\\]\\] tables"):
+        source.set_event_fields("a", {"title": "B"})

@@ -230,12 +230,19 @@ class SourceFile:
     def _block(self, index: int) -> Block:
         if self._blocks is None:
             reference = self.document if self.text == self.document.text else None
-            self._blocks = split_tables(self.text, reference)
-            found = sum(1 for block in self._blocks if block.kind == "events")
-            if self._events is not None and found != len(self._events):
-                self._blocks = split_tables(
-                    self.text, parse_document(self.text.encode(), self.name)
-                )
+            try:
+                self._blocks = split_tables(self.text, reference)
+                found = sum(1 for block in self._blocks if block.kind == "events")
+                if self._events is not None and found != len(self._events):
+                    self._blocks = split_tables(
+                        self.text, parse_document(self.text.encode(), self.name)
+                    )
+            except ValueError:
+                raise SourceFileError(
+                    f"{self.name}: its events are not written as [[events]] tables, so they "
+                    "cannot be edited one at a time; nothing was written",
+                    "write each event as an [[events]] table (see README, 'The file format')",
+                ) from None
         return next(b for b in self._blocks if b.kind == "events" and b.index == index)
 
     def _edit_event(self, index: int, edit: Callable[[Any], None]) -> None:

@@ -9,9 +9,14 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
+from asean_timeline.blocks import split_tables
+from asean_timeline.load import parse_document
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.sourcefile import REMOVE, SourceChangedError, SourceFile, SourceFileError
+from tests.test_fmt import documents
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,3 +190,29 @@ def test_events_in_an_inline_array_are_refused_clearly(tmp_path: Path) -> None:
     source = SourceFile.read(path)
     with pytest.raises(SourceFileError, match="not written as \\[\\[events\\]\\] tables"):
         source.set_event_fields("a", {"title": "B"})
+
+
+@settings(max_examples=80, deadline=None)
+@given(documents(), st.data())
+def test_an_edit_changes_only_its_own_event(text: str, data: st.DataObject) -> None:
+    """On generated documents with comments: setting a field of one event leaves every byte
+    outside that event's table alone, and the event parses with the new value."""
+    before = tomllib.loads(text)
+    events = before.get("events", [])
+    ids = [event.get("id") for event in events]
+    assume(events and all(isinstance(i, str) for i in ids) and len(set(ids)) == len(ids))
+    index = data.draw(st.integers(0, len(events) - 1))
+    title = data.draw(st.text(max_size=150))
+    document = parse_document(text.encode("utf-8"), "test.toml")
+    source = SourceFile(Path("test.toml"), document, Path(__file__).stat())
+    block = next(b for b in split_tables(text, document) if b.kind == "events" and b.index == index)
+    source.set_event_fields(ids[index], {"title": title})
+    after = source.text
+    assert after.startswith(text[: block.header])
+    tail = text[block.end :]
+    assert after.endswith(tail)
+    data_after = tomllib.loads(after)
+    expected = [dict(event) for event in events]
+    expected[index]["title"] = title
+    assert data_after["events"] == expected
+    assert data_after.get("calendar") == before.get("calendar")

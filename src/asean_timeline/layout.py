@@ -70,6 +70,9 @@ DATE_KEYS = frozenset({"date"})
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NEEDS_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+#: In a multi-line string, tabs and quotes stay (runs of three quotes are handled apart).
+_NEEDS_ESCAPE_MULTILINE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f\\]")
 _ESCAPES = {
     "\b": "\\b",
     "\t": "\\t",
@@ -106,15 +109,14 @@ def key_text(key: str) -> str:
 
 def basic_string(text: str) -> str:
     """``text`` as a one-line TOML basic string."""
-    return '"' + "".join(_escape(char) for char in text) + '"'
+    if _NEEDS_ESCAPE.search(text) is None:  # the common case, without a call per character
+        return f'"{text}"'
+    return '"' + _NEEDS_ESCAPE.sub(_escaped, text) + '"'
 
 
-def _escape(char: str) -> str:
-    if char in _ESCAPES:
-        return _ESCAPES[char]
-    if char < " " or char == "\x7f":
-        return f"\\u{ord(char):04X}"
-    return char
+def _escaped(match: re.Match[str]) -> str:
+    char = match.group()
+    return _ESCAPES.get(char) or f"\\u{ord(char):04X}"
 
 
 def scalar_text(value: object) -> str:
@@ -197,20 +199,9 @@ def multiline_string(text: str, lead: int = 0) -> str:
 
 def _escape_multiline(piece: str) -> str:
     """A piece of text for a ``\"\"\"`` string: every third quote in a row is escaped."""
-    escaped = []
-    quotes = 0
-    for char in piece:
-        quotes = quotes + 1 if char == '"' else 0
-        if quotes == 3:
-            escaped.append('\\"')
-            quotes = 0
-        elif char == "\\":
-            escaped.append("\\\\")
-        elif char == "\t" or char == '"' or not (char < " " or char == "\x7f"):
-            escaped.append(char)
-        else:
-            escaped.append(_escape(char))
-    return "".join(escaped)
+    if _NEEDS_ESCAPE_MULTILINE.search(piece) is not None:
+        piece = _NEEDS_ESCAPE_MULTILINE.sub(_escaped, piece)
+    return piece.replace('"""', '""\\"') if '"""' in piece else piece
 
 
 def _wrap(line: str, width: int, tail: int = 0) -> list[str]:

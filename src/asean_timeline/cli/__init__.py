@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import add, export, fmt, render, schema, serve, validate
+from asean_timeline.cli import add, export, fmt, publish, render, schema, serve, validate
 from asean_timeline.cli.app import FORMATS, PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["FORMATS", "PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-_COMMANDS = (add, export, fmt, render, schema, serve, validate)  # imported for their registration
+# imported for their registration
+_COMMANDS = (add, export, fmt, publish, render, schema, serve, validate)
 
 
 def main() -> None:

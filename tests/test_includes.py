@@ -282,3 +282,16 @@ def test_pre_commit_hooks_run_on_included_files() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert text.count("files: \\.toml$") == 2
     assert "files: (\\.toml$|^dist/)" in text
+
+
+def test_included_events_are_checked_even_when_the_calendar_is_broken(repo: Path) -> None:
+    """A [calendar] without a title is one error, in the main file; included files are still
+    checked, each problem in its own file."""
+    (repo / "events.toml").write_text('[calendar]\ninclude = ["events/*.toml"]\n', "utf-8")
+    bad = repo / "events" / "b.toml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("2024-01-02", '"2024-02-30"'))
+    code, output = run(repo, "validate")
+    assert code == 1
+    assert "events/b.toml:4: error: event 'two', field 'date'" in output
+    assert len(re.findall(r"error: .*title", output)) == 1
+    assert "events/a.toml" not in output

@@ -136,6 +136,8 @@ def check_sources(sources: Sources) -> tuple[Timeline | None, list[Problem]]:
         return checked.timeline, problems
     problems.extend(sources.problems)
     calendar = sources.main.data.get("calendar")
+    if not isinstance(calendar, dict):  # reported in the main file; the events still get checked
+        calendar = {"title": "-"}
     parts = [checked.timeline]
     for _, document in sources.included:
         alone = validate(_with_calendar(document, calendar))
@@ -278,11 +280,10 @@ def _foreign_tables(document: Document) -> list[Problem]:
     return problems
 
 
-def _with_calendar(document: Document, calendar: object) -> Document:
+def _with_calendar(document: Document, calendar: dict[str, Any]) -> Document:
+    """An included document as the validator sees it: its tables under the main calendar."""
     data = {key: document.data[key] for key in INCLUDED_TABLES if key in document.data}
-    if calendar is not None:
-        data["calendar"] = calendar
-    return replace(document, data=data)
+    return replace(document, data={**data, "calendar": calendar})
 
 
 # -- across files ----------------------------------------------------------------

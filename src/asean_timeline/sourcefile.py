@@ -84,21 +84,30 @@ def check_alone(document: Document) -> Sequence[Problem]:
 
 
 class SourceFile:
-    """One source file being edited: its text as read, and the edits made so far."""
+    """One source file being edited: its text as read, and the edits made so far.
+
+    Edits are kept apart (the new text of each edited event, the appended tables)
+    and put together with the untouched text only when :attr:`text` is asked for,
+    so a thousand edits of a big file do not copy it a thousand times.
+    """
 
     def __init__(self, path: Path, document: Document, stat: os.stat_result) -> None:
         self.path = path
         self.document = document
         self._stat = stat
         self._digest = hashlib.sha256(document.raw).digest()
-        self.text = document.text
         events = document.data.get("events", [])
         # What the events must parse as after the edits; an edited event is copied first.
         self._events: list[dict[str, Any]] | None = (
             list(events) if isinstance(events, list) else None
         )
         self._copied: set[int] = set()
-        self._blocks: list[Block] | None = None
+        self._by_id: dict[str, int] | None = None
+        self._blocks: dict[int, Block] | None = None  # event index -> its block as read
+        self._edited: dict[int, str] = {}  # event index -> its block's new text
+        self._appended: list[str] = []
+        self._whole: str | None = None  # set by replace_text
+        self._text: str | None = document.text
 
     @classmethod
     def read(cls, path: Path, display_name: str | None = None) -> SourceFile:
@@ -121,21 +130,26 @@ class SourceFile:
         """The ids of the file's events (as edited so far), in file order."""
         return [str(event.get("id")) for event in self._events or ()]
 
+    @property
+    def text(self) -> str:
+        """The file's text with every edit made so far."""
+        if self._text is None:
+            self._text = self._assemble()
+        return self._text
+
     # -- edits ------------------------------------------------------------------
 
     def append_event(self, event: Mapping[str, Any]) -> str:
         """Add ``event`` at the end of the file in the canonical layout; return its text."""
+        self._writable()
         table = event_text(event)
-        text = self.text
-        if text.strip():  # one blank line between the last table and the new one
-            if not text.endswith("\n"):
-                text += "\n"
-            if not text.endswith("\n\n"):
-                text += "\n"
-        self._replace(text + table)
+        self._appended.append(table)
+        self._text = None
         if self._events is not None:
             self._events.append({key: canonical_value(key, event[key]) for key in event})
             self._copied.add(len(self._events) - 1)
+            if self._by_id is not None and isinstance(event.get("id"), str):
+                self._by_id.setdefault(event["id"], len(self._events) - 1)
         return table
 
     def set_event_fields(self, event_id: str, changes: Mapping[str, Any]) -> None:
@@ -148,6 +162,10 @@ class SourceFile:
 
         self._edit_event(index, edit)
         _apply(self._expected(index), changes)
+        new_id = changes.get("id")
+        if self._by_id is not None and isinstance(new_id, str):
+            self._by_id.pop(event_id, None)
+            self._by_id.setdefault(new_id, index)
 
     def set_source_fields(
         self, event_id: str, source_index: int, changes: Mapping[str, Any]
@@ -178,7 +196,7 @@ class SourceFile:
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text (``fmt``): the result is still validated on save."""
-        self._replace(text)
+        self._whole = self._text = text
         self._events = None  # the text's meaning is checked by the caller (fmt)
 
     # -- saving -----------------------------------------------------------------
@@ -207,17 +225,41 @@ class SourceFile:
 
     # -- inside -----------------------------------------------------------------
 
-    def _replace(self, text: str) -> None:
-        self.text = text
-        self._blocks = None
+    def _writable(self) -> None:
+        if self._whole is not None:
+            raise ValueError("the text was replaced as a whole; read the file again to edit it")
+
+    def _assemble(self) -> str:
+        """The text as read, with each edited event's block replaced and the tables appended."""
+        original = self.document.text
+        pieces: list[str] = []
+        position = 0
+        if self._edited:
+            blocks = self._event_blocks()
+            for index in sorted(self._edited, key=lambda i: blocks[i].header):
+                block = blocks[index]
+                pieces += [original[position : block.header], self._edited[index]]
+                position = block.end
+        pieces.append(original[position:])
+        text = "".join(pieces)
+        for table in self._appended:
+            if text.strip():  # one blank line between the last table and the new one
+                text += "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+            text += table
+        return text
 
     def _index(self, event_id: str) -> int:
+        self._writable()
         if self._events is None:
             raise KeyError("the file's events are not [[events]] tables")
-        for index, event in enumerate(self._events):
-            if event.get("id") == event_id:
-                return index
-        raise KeyError(f"no event with id {event_id!r} in {self.name}")
+        if self._by_id is None:
+            self._by_id = {}
+            for index, event in enumerate(self._events):
+                if isinstance(event, dict) and isinstance(event.get("id"), str):
+                    self._by_id.setdefault(event["id"], index)
+        if event_id not in self._by_id:
+            raise KeyError(f"no event with id {event_id!r} in {self.name}")
+        return self._by_id[event_id]
 
     def _expected(self, index: int) -> dict[str, Any]:
         """The expected data of event ``index``, copied before its first edit."""
@@ -227,33 +269,38 @@ class SourceFile:
             self._copied.add(index)
         return self._events[index]
 
-    def _block(self, index: int) -> Block:
+    def _event_blocks(self) -> dict[int, Block]:
+        """The block of each event of the text as read (split once)."""
         if self._blocks is None:
-            reference = self.document if self.text == self.document.text else None
             try:
-                self._blocks = split_tables(self.text, reference)
-                found = sum(1 for block in self._blocks if block.kind == "events")
-                if self._events is not None and found != len(self._events):
-                    self._blocks = split_tables(
-                        self.text, parse_document(self.text.encode(), self.name)
-                    )
+                blocks = split_tables(self.document.text, self.document)
             except ValueError:
                 raise SourceFileError(
                     f"{self.name}: its events are not written as [[events]] tables, so they "
                     "cannot be edited one at a time; nothing was written",
                     "write each event as an [[events]] table (see README, 'The file format')",
                 ) from None
-        return next(b for b in self._blocks if b.kind == "events" and b.index == index)
+            self._blocks = {block.index: block for block in blocks if block.kind == "events"}
+        return self._blocks
 
     def _edit_event(self, index: int, edit: Callable[[Any], None]) -> None:
-        """Parse the block of event ``index`` alone with tomlkit, edit it, put it back."""
+        """Parse the block of event ``index`` alone with tomlkit, edit it, keep its new text."""
         import tomlkit
 
-        block = self._block(index)
-        piece = self.text[block.header : block.end]
+        if index in self._edited:
+            piece = self._edited[index]
+        elif index < len(self._event_blocks()):
+            block = self._event_blocks()[index]
+            piece = self.document.text[block.header : block.end]
+        else:  # an appended event
+            piece = self._appended[index - len(self._event_blocks())]
         document = tomlkit.parse(piece)
         edit(document["events"][0])
-        self._replace(self.text[: block.header] + tomlkit.dumps(document) + self.text[block.end :])
+        if index < len(self._event_blocks()):
+            self._edited[index] = tomlkit.dumps(document)
+        else:
+            self._appended[index - len(self._event_blocks())] = tomlkit.dumps(document)
+        self._text = None
 
     def _check_meaning(self, document: Document) -> None:
         """The edits did what they say: the events are exactly the expected ones."""

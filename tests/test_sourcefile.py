@@ -216,3 +216,29 @@ def test_an_edit_changes_only_its_own_event(text: str, data: st.DataObject) -> N
     expected[index]["title"] = title
     assert data_after["events"] == expected
     assert data_after.get("calendar") == before.get("calendar")
+
+
+def test_many_edits_accumulate_in_any_order(timeline: Path) -> None:
+    """Edits to several events (twice to one, one to an appended event) all land."""
+    source = SourceFile.read(timeline)
+    source.set_event_fields("second", {"title": "Second, once"})
+    source.append_event({"id": "third", "title": "Third", "date": "2024"})
+    source.set_event_fields("first", {"location": "Tokyo"})
+    source.set_event_fields("second", {"status": "tentative"})
+    source.set_event_fields("third", {"countries": ["JP"]})
+    source.set_event_fields("third", {"status": "maybe"})
+    with pytest.raises(InvalidInputError):  # not a status: nothing is written; fix and save
+        source.save()
+    source.set_event_fields("third", {"status": "cancelled"})
+    source.save()
+    events = tomllib.loads(timeline.read_text(encoding="utf-8"))["events"]
+    assert [e.get("title") for e in events] == ["First", "Second, once", "Third"]
+    assert events[0]["location"] == "Tokyo"
+    assert events[1]["status"] == "tentative"
+    assert events[2] == {
+        "id": "third",
+        "title": "Third",
+        "date": "2024",
+        "countries": ["JP"],
+        "status": "cancelled",
+    }

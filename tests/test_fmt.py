@@ -36,7 +36,7 @@ tags = [
 sources = [{ published = "2023-12", publisher = "Kyodo News" }]
 
 
-[[events]]
+[[events]]   # see [1]
 title = "Second"
 id = "second"
 date = 2023-04-01
@@ -67,7 +67,7 @@ tags = [
 ]
 sources = [{ publisher = "Kyodo News", published = "2023-12" }]
 
-[[events]]
+[[events]] # see [1]
 id = "second"
 title = "Second"
 date = 2023-04-01
@@ -140,7 +140,7 @@ _WORDS = st.lists(
     | st.text("abc xyz", min_size=1, max_size=12),
     max_size=30,
 ).map(" ".join)
-_COMMENT = st.text(st.sampled_from("abc #é—"), max_size=20).map(lambda text: "# " + text)
+_COMMENT = st.text(st.sampled_from("abc #é—]"), max_size=20).map(lambda text: "# " + text)
 _DATE = st.dates(dt.date(1, 1, 1), dt.date(9998, 12, 31))
 
 
@@ -216,7 +216,7 @@ def documents(draw: st.DrawFn) -> str:
 
 def _comments(text: str) -> list[str]:
     """The generated comments in ``text`` (trailing spaces aside: fmt removes them)."""
-    return sorted(c.rstrip() for c in re.findall(r"#[abc #é—]*$", text, re.MULTILINE))
+    return sorted(c.rstrip() for c in re.findall(r"#[abc #é—\]]*$", text, re.MULTILINE))
 
 
 @settings(max_examples=150, deadline=None)

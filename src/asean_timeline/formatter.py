@@ -65,9 +65,9 @@ def _format_block(text: str, block: Block, data: Mapping[str, Any]) -> str:
     header_end = body.find("\n")
     header_line = body if header_end < 0 else body[:header_end]
     header = f"[[{block.kind}]]" if block.kind != "calendar" else "[calendar]"
-    closing = header_line.rfind("]")
-    if "#" in header_line[closing:]:
-        header += " " + header_line[header_line.index("#", closing) :].strip()
+    comment = header_line.find("#", header_line.find("]"))  # after the key's first "]"
+    if comment >= 0:
+        header += " " + header_line[comment:].strip()
     table = _table_data(block, data)
     if table is None:
         return whole

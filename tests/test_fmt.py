@@ -234,3 +234,11 @@ def test_fmt_keeps_the_meaning_and_every_comment_and_is_idempotent(text: str) ->
 def test_multiline_strings_keep_awkward_text(text: str) -> None:
     """Quotes and backslashes at the edges, leading line breaks: the value comes back."""
     assert tomllib.loads(f"x = {multiline_string(text)}")["x"] == text
+
+
+def test_fmt_writes_lf_line_ends(tmp_path: Path) -> None:
+    """A CRLF file is laid out with LF line ends, its meaning kept."""
+    path = tmp_path / "events.toml"
+    path.write_bytes(FORMATTED.replace("\n", "\r\n").encode("utf-8"))
+    assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
+    assert path.read_text(encoding="utf-8") == FORMATTED

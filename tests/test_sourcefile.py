@@ -242,3 +242,17 @@ def test_many_edits_accumulate_in_any_order(timeline: Path) -> None:
         "countries": ["JP"],
         "status": "cancelled",
     }
+
+
+def test_a_crlf_file_stays_crlf(timeline: Path) -> None:
+    """In a file whose lines end in CRLF, edited and appended lines end in CRLF too."""
+    timeline.write_bytes(TIMELINE.replace("\n", "\r\n").encode("utf-8"))
+    source = SourceFile.read(timeline)
+    source.set_event_fields("first", {"description": "Two\nparagraphs, " + "long " * 30})
+    source.append_event({"id": "third", "title": "Third", "date": "2024"})
+    source.save()
+    raw = timeline.read_bytes()
+    assert raw.count(b"\n") == raw.count(b"\r\n")
+    events = tomllib.loads(raw.decode("utf-8"))["events"]
+    assert events[0]["description"].startswith("Two\nparagraphs, long long")
+    assert events[2]["id"] == "third"

@@ -31,6 +31,7 @@ _LAID_OUT = frozenset({"calendar", "events", "calendars"})
 
 def format_document(document: Document) -> str:
     """The canonical text of ``document`` (raise :class:`ValueError` if it cannot be split)."""
+    document = with_lf(document)
     text = document.text
     blocks = split_tables(text, document)
     pieces: list[str] = []
@@ -39,6 +40,15 @@ def format_document(document: Document) -> str:
         if piece.strip():
             pieces.append(piece.rstrip("\n") + "\n")
     return "\n".join(pieces)
+
+
+def with_lf(document: Document) -> Document:
+    """``document`` with LF line ends: the layout's (a CRLF file is written with LF)."""
+    if "\r\n" not in document.text:
+        return document
+    from asean_timeline.load import parse_document
+
+    return parse_document(document.text.replace("\r\n", "\n").encode("utf-8"), document.name)
 
 
 def canonical_data(data: Mapping[str, Any]) -> dict[str, Any]:
@@ -159,6 +169,6 @@ def formatted(document: Document) -> str:
     text = format_document(document)
     if text != document.text:
         again = parse_document(text.encode("utf-8"), document.name)
-        if again.data != canonical_data(document.data):
+        if again.data != canonical_data(with_lf(document).data):
             raise ValueError(f"{document.name}: the layout would change what the file says")
     return text

@@ -108,6 +108,9 @@ class SourceFile:
         self._appended: list[str] = []
         self._whole: str | None = None  # set by replace_text
         self._text: str | None = document.text
+        text = document.text
+        # A file whose every line ends in CRLF gets CRLF in what is written into it too.
+        self._crlf = "\r\n" in text and text.count("\r\n") == text.count("\n")
 
     @classmethod
     def read(cls, path: Path, display_name: str | None = None) -> SourceFile:
@@ -142,7 +145,7 @@ class SourceFile:
     def append_event(self, event: Mapping[str, Any]) -> str:
         """Add ``event`` at the end of the file in the canonical layout; return its text."""
         self._writable()
-        table = event_text(event)
+        table = self._line_ends(event_text(event))
         self._appended.append(table)
         self._text = None
         if self._events is not None:
@@ -243,10 +246,17 @@ class SourceFile:
         pieces.append(original[position:])
         text = "".join(pieces)
         for table in self._appended:
+            newline = "\r\n" if self._crlf else "\n"
             if text.strip():  # one blank line between the last table and the new one
-                text += "" if text.endswith("\n\n") else "\n" if text.endswith("\n") else "\n\n"
+                if not text.endswith("\n"):
+                    text += newline
+                if not text.endswith((newline * 2, "\n\n")):
+                    text += newline
             text += table
         return text
+
+    def _line_ends(self, text: str) -> str:
+        return text.replace("\r\n", "\n").replace("\n", "\r\n") if self._crlf else text
 
     def _index(self, event_id: str) -> int:
         self._writable()
@@ -296,17 +306,22 @@ class SourceFile:
             piece = self._appended[index - len(self._event_blocks())]
         document = tomlkit.parse(piece)
         edit(document["events"][0])
+        edited = self._line_ends(tomlkit.dumps(document))
         if index < len(self._event_blocks()):
-            self._edited[index] = tomlkit.dumps(document)
+            self._edited[index] = edited
         else:
-            self._appended[index - len(self._event_blocks())] = tomlkit.dumps(document)
+            self._appended[index - len(self._event_blocks())] = edited
         self._text = None
 
     def _check_meaning(self, document: Document) -> None:
         """The edits did what they say: the events are exactly the expected ones."""
         if self._events is None:
             return
-        if document.data.get("events", []) != self._events:
+        found: object = document.data.get("events", [])
+        expected: object = self._events
+        if self._crlf:  # a line break inside a multi-line string may now read as CRLF
+            found, expected = _lf(found), _lf(expected)
+        if found != expected:
             raise SourceFileError(
                 f"{self.name}: the edit could not be made without changing other parts of "
                 "the file; nothing was written",
@@ -357,6 +372,17 @@ def _set(table: Any, kind: str, key: str, value: object) -> None:
         insert_after(before[-1], key, item)
     else:
         table[key] = item
+
+
+def _lf(value: Any) -> Any:
+    """``value`` with CRLF in its strings read as LF."""
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n")
+    if isinstance(value, dict):
+        return {key: _lf(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_lf(item) for item in value]
+    return value
 
 
 def _plain_copy(value: Any) -> Any:

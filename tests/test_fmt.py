@@ -187,12 +187,16 @@ def _value(draw: st.DrawFn, key: str) -> str:
 
 
 @st.composite
-def _table(draw: st.DrawFn, header: str, keys: list[str]) -> str:
+def _table(
+    draw: st.DrawFn, header: str, keys: list[str], fixed: dict[str, str] | None = None
+) -> str:
+    """A table of ``keys`` in any order (values drawn, or as in ``fixed``), with comments."""
     lines = [draw(_COMMENT) for _ in range(draw(st.integers(0, 1)))]
     lines.append(header + (" " + draw(_COMMENT) if draw(st.booleans()) else ""))
     for key in draw(st.permutations(keys)):
         lines += [draw(_COMMENT) for _ in range(draw(st.integers(0, 2)))]
-        line = f"{key} = {draw(_value(key))}"
+        value = (fixed or {}).get(key) or draw(_value(key))
+        line = f"{key} = {value}"
         if draw(st.booleans()):
             line += "  " + draw(_COMMENT)
         lines.append(line)
@@ -201,13 +205,17 @@ def _table(draw: st.DrawFn, header: str, keys: list[str]) -> str:
 
 
 @st.composite
-def documents(draw: st.DrawFn) -> str:
-    """A document with a calendar and events, keys in any order, comments anywhere."""
+def documents(draw: st.DrawFn, *, unique_ids: bool = False) -> str:
+    """A document with a calendar and events, keys in any order, comments anywhere
+    (with ``unique_ids``, at least one event, each with an id of its own)."""
     tables = [draw(_table("[calendar]", ["title", "description"]))]
     event_keys = ["id", "title", "date", "countries", "tags", "description", "sources"]
-    for _ in range(draw(st.integers(0, 4))):
+    for number in range(draw(st.integers(1 if unique_ids else 0, 4))):
         keys = draw(st.lists(st.sampled_from(event_keys), unique=True, min_size=1))
-        tables.append(draw(_table("[[events]]", keys)))
+        if unique_ids:
+            keys = ["id", *(key for key in keys if key != "id")]
+        fixed = {"id": f'"event-{number}"'} if unique_ids else None
+        tables.append(draw(_table("[[events]]", keys, fixed)))
     gaps = draw(
         st.lists(st.sampled_from(["", "\n", "\n\n"]), min_size=len(tables), max_size=len(tables))
     )

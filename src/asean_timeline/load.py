@@ -2,9 +2,9 @@
 
 The document is parsed by rtoml (or ``tomllib``); the line of each table, key and
 array item comes from :mod:`asean_timeline.scanner`, which is loaded and run only
-when a line is needed: for a syntax error, or on the first use of
-:attr:`Document.positions` (a problem or warning to place). A valid file without
-warnings never pays for it.
+when a line is needed: for a syntax error (explained by :mod:`asean_timeline.syntax`),
+or on the first use of :attr:`Document.positions` (a problem or warning to place). A
+valid file without warnings never pays for it.
 """
 
 from __future__ import annotations
@@ -14,20 +14,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from asean_timeline.model import month_name
+from asean_timeline.inputfile import MAX_INPUT_BYTES, InputReadError, limit_text, read_input
 from asean_timeline.problems import InvalidInputError, Problem
 
 if TYPE_CHECKING:
     from asean_timeline.scanner import Positions
 
-#: Inputs larger than this are refused before parsing (see README, "Limits").
-MAX_INPUT_BYTES = 100 * 1024 * 1024
-_LIMIT_TEXT = f"{MAX_INPUT_BYTES:,} ({MAX_INPUT_BYTES >> 20} MiB)"
-#: Lists and tables nested deeper than this are refused (TOML parsers recurse).
-MAX_NESTING = 100
-
-#: A key, table or array item, from the document's root: ``("events", 0, "title")``.
-TomlPath = tuple[str | int, ...]
+_LIMIT_TEXT = limit_text(MAX_INPUT_BYTES)
 
 
 @dataclass(frozen=True)
@@ -61,20 +54,15 @@ def read_document(path: Path, display_name: str | None = None) -> Document:
     """Read and parse ``path``; raise :class:`InvalidInputError` if it is not usable TOML."""
     name = display_name or str(path)
     try:
-        if path.is_dir():
-            raise _fail(
-                name,
-                "this is a folder, not a file",
-                f"give the path of the events.toml file itself, e.g. {path / 'events.toml'}",
-            )
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise _fail(
-                name,
-                f"the file is {size:,} bytes; the limit is {_LIMIT_TEXT}",
-                "split the timeline into several files",
-            )
-        raw = path.read_bytes()
+        raw = read_input(path)
+    except InputReadError as error:
+        raise _fail(name, error.message, error.hint) from None
+    except IsADirectoryError:
+        raise _fail(
+            name,
+            "this is a folder, not a file",
+            f"give the path of the events.toml file itself, e.g. {path / 'events.toml'}",
+        ) from None
     except FileNotFoundError:
         raise _fail(
             name,
@@ -105,7 +93,7 @@ def parse_document(raw: bytes, name: str) -> Document:
     try:
         data = _parse_toml(text)
     except RecursionError:
-        from asean_timeline.scanner import scan
+        from asean_timeline.scanner import MAX_NESTING, scan
 
         line = scan(text).too_deep or 1
         raise _fail(
@@ -119,7 +107,8 @@ def parse_document(raw: bytes, name: str) -> Document:
 
         if not isinstance(error, tomllib.TOMLDecodeError):
             raise
-        from asean_timeline.scanner import scan, syntax_problems
+        from asean_timeline.scanner import scan
+        from asean_timeline.syntax import syntax_problems
 
         raise InvalidInputError(syntax_problems(str(error), text, scan(text), name)) from None
     return Document(name, data, raw)
@@ -131,7 +120,7 @@ def _parse_toml(text: str) -> dict[str, Any]:
     rtoml (Rust) is about five times faster than tomllib. Whatever rtoml refuses is
     parsed again by tomllib: a document only tomllib accepts is still read, and a
     broken one fails with tomllib's message, which
-    :func:`asean_timeline.scanner.syntax_problems` knows how to explain. rtoml also
+    :func:`asean_timeline.syntax.syntax_problems` knows how to explain. rtoml also
     accepts TOML 1.1's additions (a trailing comma or a line break in an inline
     table, ``\\e``), as newer TOML parsers do.
     """
@@ -150,25 +139,6 @@ def _tomllib_loads(text: str) -> dict[str, Any]:
     import tomllib  # imported only for what rtoml refuses: most runs never load it
 
     return tomllib.loads(text)
-
-
-def date_mistake(year: int, month: int, day: int | None = None) -> str | None:
-    """Why ``year-month[-day]`` is not a real date, in words; None if it is one."""
-    if year == 0:
-        return "there is no year 0 (the year before 1 AD is 1 BC)"
-    if not 1 <= month <= 12:
-        return f"there is no month {month:02d} (months are 01 to 12)"
-    if day is None:
-        return None
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-    if day == 0:
-        return "there is no day 00 (days start at 01)"
-    if day > days:
-        if month == 2 and day == 29:
-            return f"{year} is not a leap year, so February has 28 days"
-        return f"{month_name(month)} {year} has {days} days"
-    return None
 
 
 def _fail(

@@ -56,11 +56,7 @@ Checker = Callable[[Document], Sequence[Problem]]
 
 
 class SourceFileError(OutputError):
-    """A source file cannot be written; ``hint`` says what to do."""
-
-    def __init__(self, message: str, hint: str) -> None:
-        super().__init__(message)
-        self.hint = hint
+    """A source file cannot be written; the message says why, the hint what to do."""
 
 
 class SourceChangedError(SourceFileError):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from asean_timeline import exporters
 from asean_timeline.cli.app import (
     DEFAULT_OUT,
-    FORMATS,
     STATE_FILENAME,
     cli,
     file_argument,
@@ -19,6 +19,7 @@ from asean_timeline.cli.app import (
     problem_format_option,
     revision_time,
     strict_option,
+    write_output,
 )
 from asean_timeline.cli.filters import build_query, filter_options
 
@@ -27,9 +28,9 @@ from asean_timeline.cli.filters import build_query, filter_options
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(exporters.NAMES)),
     required=True,
-    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
+    help=exporters.help_text(),
 )
 @file_argument
 @output_option
@@ -43,7 +44,7 @@ from asean_timeline.cli.filters import build_query, filter_options
 )
 @filter_options
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def export(
     output_format: str,
     file: Path,
@@ -67,10 +68,8 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
-    from asean_timeline.exporters import exporter
     from asean_timeline.pipeline import build_outputs, load_sources, read_state
     from asean_timeline.selection import select
-    from asean_timeline.write import write_files
 
     loaded = load_sources(file, strict=strict)
     timeline, warnings = loaded.timeline, loaded.warnings
@@ -84,8 +83,5 @@ def export(
         formats=[output_format],
         subcalendars=False,
     )
-    content = files[exporter(output_format).filename]
-    if str(output) == "-":
-        click.echo(content, nl=False)  # bytes go to the binary stream unchanged
-    else:
-        write_files(output.parent, {output.name: content})
+    content = files[exporters.get(output_format).filename]
+    write_output(output, content)

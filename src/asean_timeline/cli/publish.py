@@ -91,7 +91,7 @@ def publish() -> None:
     help="Seconds to wait for each answer before retrying.",
 )
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def caldav(
     url: str,
     file: Path,
@@ -141,6 +141,7 @@ def caldav(
     from asean_timeline.caldav_sync import sync
     from asean_timeline.exporters.ics import event_calendars
     from asean_timeline.pipeline import load_sources, read_state
+    from asean_timeline.present import RenderContext
     from asean_timeline.progress import Progress
     from asean_timeline.revisions import update
 
@@ -150,7 +151,7 @@ def caldav(
     print_problems(warnings, problem_format())
     selected = _selection(timeline, subcalendar, build_query(countries, tags, statuses, start, end))
     current = update(selected, read_state(revisions_path).revisions, revision_time(*loaded.paths))
-    calendars = event_calendars(selected, current)
+    calendars = event_calendars(RenderContext(selected, current))
     login, policy = credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
     state = state_path or file.parent / SYNC_STATE
     try:

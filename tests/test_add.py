@@ -226,3 +226,21 @@ def test_the_readme_date_forms_are_understood() -> None:
         if example.startswith("10:00"):
             example = "2023-12-17 " + example + " Asia/Tokyo"
         assert parse_when(example), example
+
+
+def test_recurrence_and_duration_flags(timeline: Path) -> None:
+    """--rrule, --exdate and --duration become the event's keys, checked like the rest."""
+    code, _out, err = run(
+        str(timeline), "--title", "Fiscal year ends", "--when", "2024-03-31",
+        "--rrule", "FREQ=YEARLY;COUNT=5", "--exdate", "2026-03-31", "--source-publisher", "MOF",
+    )  # fmt: skip
+    assert code == 0, err
+    event = tomllib.loads(timeline.read_text(encoding="utf-8"))["events"][-1]
+    assert event["rrule"] == "FREQ=YEARLY;COUNT=5"
+    assert event["exdates"] == [dt.date(2026, 3, 31)]
+    code, _out, err = run(
+        str(timeline), "--title", "Talks", "--when", "2024-05-06 10:00 Asia/Tokyo",
+        "--duration", "PT2H", "--source-publisher", "Kyodo",
+    )  # fmt: skip
+    assert code == 0, err
+    assert tomllib.loads(timeline.read_text(encoding="utf-8"))["events"][-1]["duration"] == "PT2H"

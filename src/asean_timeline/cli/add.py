@@ -50,6 +50,9 @@ def _split(values: tuple[str, ...] | str | None) -> list[str]:
 @click.option("--description", help="What happened.")
 @click.option("--status", type=click.Choice(STATUSES), help="Default: confirmed.")
 @click.option("--url", help="A link for the event itself.")
+@click.option("--duration", help="How long a timed event lasts (PT2H), instead of an end.")
+@click.option("--rrule", help="A recurrence rule that ends (FREQ=YEARLY;COUNT=10).")
+@click.option("--exdate", "exdates", multiple=True, help="An occurrence left out (repeat).")
 @click.option("--source-publisher", help="Who reported it.")
 @click.option("--source-title", help="The report's title.")
 @click.option("--source-url", help="The report's address.")
@@ -172,6 +175,19 @@ def _ask(question: str, required: bool, is_when: bool) -> str:
         return answer
 
 
+def _moment(text: str) -> object:
+    """An exception date as TOML writes it: a date, a date and time, or the text (to be
+    explained by the validator)."""
+    from datetime import date, datetime
+
+    for parse in (date.fromisoformat, datetime.fromisoformat):
+        try:
+            return parse(text)
+        except ValueError:
+            continue
+    return text
+
+
 def _free_id(base: str, taken: set[str]) -> str:
     candidate, number = base, 2
     while candidate in taken:
@@ -181,9 +197,11 @@ def _free_id(base: str, taken: set[str]) -> str:
 
 def _event(event_id: str, when: dict[str, Any], given: dict[str, Any]) -> dict[str, Any]:
     event: dict[str, Any] = {"id": event_id, "title": given["title"].strip(), **when}
-    for field in ("location", "description", "url"):
+    for field in ("duration", "rrule", "location", "description", "url"):
         if given.get(field):
             event[field] = given[field].strip()
+    if given.get("exdates"):
+        event["exdates"] = [_moment(text) for text in _split(given["exdates"])]
     for field in ("countries", "tags"):
         values = _split(given.get(field))
         if values:

@@ -87,8 +87,14 @@ def test_the_canonical_layout() -> None:
 
 
 def test_the_shipped_files_are_formatted() -> None:
-    """events.toml and the examples are in the canonical layout (fmt --check passes)."""
-    files = [ROOT / "events.toml", *sorted((ROOT / "examples").rglob("*.toml"))]
+    """events.toml, the examples and the valid test timelines are in the canonical layout."""
+    data = ROOT / "tests" / "data"
+    files = [
+        ROOT / "events.toml",
+        *sorted((ROOT / "examples").rglob("*.toml")),
+        data / "full.toml",
+        data / "zones.toml",
+    ]
     for path in files:
         text = path.read_text(encoding="utf-8")
         assert formatted(text) == text, path
@@ -250,3 +256,12 @@ def test_fmt_writes_lf_line_ends(tmp_path: Path) -> None:
     path.write_bytes(FORMATTED.replace("\n", "\r\n").encode("utf-8"))
     assert CliRunner().invoke(cli, ["fmt", str(path)]).exit_code == 0
     assert path.read_text(encoding="utf-8") == FORMATTED
+
+
+def test_a_section_comment_keeps_its_blank_lines() -> None:
+    """A comment set apart from the table above and from the header below stays apart."""
+    text = (
+        '[calendar]\ntitle = "T"\n\n# --- 2024 ---\n\n[[events]]\nid = "a"\ntitle = "A"\n'
+        "date = 2024-01-02\n"
+    )
+    assert formatted(text) == text

@@ -121,13 +121,20 @@ def _commented_body(kind: str, body: str, table: Mapping[str, Any]) -> str:
     keys = parsed[kind][0] if kind != "calendar" else parsed[kind]
     entries: dict[str, str] = {}
     pending: list[str] = []
+    blank = separated = False  # a blank line since the last key; one before the comments
     for key, item in keys.value.body:
         if key is None:
+            if isinstance(item, Whitespace):
+                blank = blank or "\n" in item.as_string()
+                continue
+            if not pending:
+                separated = blank
             if isinstance(item, Comment):
                 pending.append(item.as_string().strip())
-            elif not isinstance(item, Whitespace):  # pragma: no cover - no other kinds here
+            else:  # pragma: no cover - no other kinds here
                 pending.append(item.as_string().rstrip("\n"))
             continue
+        blank = False
         name = key.key
         kept_value = _has_comments(name, item)  # a comment inside: kept as written
         value = item.as_string().strip() if kept_value else value_text(name, item.unwrap())
@@ -143,7 +150,8 @@ def _commented_body(kind: str, body: str, table: Mapping[str, Any]) -> str:
             if name not in entries:
                 entries[name] = f"{key_text(name)} = {value_text(name, table[name])}\n"
     out = "".join(entries[name] for name in ordered_keys(kind, entries))
-    out += "".join(f"{comment}\n" for comment in pending)
+    # Comments after the last key stay apart from it if they were (a section's heading).
+    out += "\n" * (bool(pending) and separated) + "".join(f"{c}\n" for c in pending)
     if kept:
         out += "\n" + sub_tables.strip("\n") + "\n"
     return out

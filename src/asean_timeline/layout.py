@@ -65,6 +65,10 @@ KEY_ORDER: Mapping[str, tuple[str, ...]] = {
     "sources": ("publisher", "title", "url", "published"),
 }
 
+#: Keys whose text, when longer than a line, is written as a wrapped multi-line string
+#: (a title or a place stays on one line, however long).
+LONG_TEXT_KEYS = frozenset({"description"})
+
 #: Keys whose text holds a full date or time the format also accepts as a TOML date.
 DATE_KEYS = frozenset({"date"})
 
@@ -164,7 +168,8 @@ def value_text(key: str, value: object, indent: str = "") -> str:
     lead = len(indent) + len(key_text(key)) + 3
     one_line = inline_text(value, key)
     if isinstance(value, str):
-        if "\n" in value or (lead + len(one_line) > LINE_WIDTH and " " in value.strip()):
+        too_long = lead + len(one_line) > LINE_WIDTH and key in LONG_TEXT_KEYS
+        if "\n" in value or (too_long and " " in value.strip()):
             return multiline_string(value, lead)
         return one_line
     if isinstance(value, list | tuple) and value and lead + len(one_line) > LINE_WIDTH:

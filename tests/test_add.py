@@ -178,6 +178,9 @@ def test_an_invalid_event_is_not_written(timeline: Path) -> None:
     assert code == 1
     assert f"{timeline}:" in err
     assert "unknown country code 'Japan'" in err
+    line = before.count(b"\n") + 2
+    assert f"{timeline}:{line + 4}: error: event 't-2023', field 'countries'" in err
+    assert f"nothing was written: the lines above are those of {timeline} with the new" in err
     assert timeline.read_bytes() == before
 
 

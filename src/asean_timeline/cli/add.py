@@ -93,6 +93,7 @@ def add(
       asean-timeline add --when "between 2023-12-16 and 2023-12-18" --title "Talks" --dry-run
     """
     from asean_timeline.includes import checker_for, read_sources
+    from asean_timeline.problems import InvalidInputError
     from asean_timeline.sourcefile import SourceFile
     from asean_timeline.validate import slugify
     from asean_timeline.whenwords import parse_when, when_in_words
@@ -146,7 +147,16 @@ def add(
     event = _event(event_id, when, given)
     table = source.append_event(event)
     line = source.text[: len(source.text) - len(table)].count("\n") + 1
-    result = source.save(checker_for(sources, path), dry_run=dry_run)
+    try:
+        result = source.save(checker_for(sources, path), dry_run=dry_run)
+    except InvalidInputError as error:
+        print_problems(error.problems, problem_format())
+        click.echo(
+            f"nothing was written: the lines above are those of {source.name} with the new "
+            f"event at line {line}",
+            err=True,
+        )
+        raise click.exceptions.Exit(1) from None
     print_problems([p for p in result.warnings if p.event_id == event_id], problem_format())
     click.echo(table, nl=False)
     where = f"{source.name}:{line}"

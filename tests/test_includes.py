@@ -295,3 +295,12 @@ def test_included_events_are_checked_even_when_the_calendar_is_broken(repo: Path
     assert "events/b.toml:4: error: event 'two', field 'date'" in output
     assert len(re.findall(r"error: .*title", output)) == 1
     assert "events/a.toml" not in output
+
+
+def test_a_syntax_error_in_an_included_file_names_it(repo: Path) -> None:
+    """A broken included file is reported at its own file:line, and nothing else is made up."""
+    (repo / "events" / "a.toml").write_text('[[events]]\nid = "one\n', encoding="utf-8")
+    code, output = run(repo, "validate")
+    assert code == 1
+    assert output.startswith("events/a.toml:2:")
+    assert "no events" not in output

@@ -146,7 +146,8 @@ def check_sources(sources: Sources) -> tuple[Timeline | None, list[Problem]]:
         problems.extend(p for p in alone.problems if p.line is not None or p.event_id)
         parts.append(alone.timeline)
     problems.extend(_across_files(sources))
-    if not any(_tables(document, "events") for document in sources.documents):
+    # (Not said when a file could not be read: its events may be there.)
+    if not sources.problems and not any(_tables(d, "events") for d in sources.documents):
         problems.append(
             Problem(
                 "no events in this file or the files it includes",

@@ -19,6 +19,20 @@ goes through :class:`SourceFile`: read it, make edits as plain data, then
 * **Atomic, and only when needed.** A result byte-for-byte equal to the file is not
   written; otherwise the text goes to a temporary file in the same folder, is flushed
   to disk, given the file's permissions and renamed over it.
+
+A command edits a timeline's file like this (``checker_for`` validates the whole
+timeline, the files it includes too, with the would-be text of this one)::
+
+    sources = read_sources(main)                  # asean_timeline.includes
+    source = SourceFile.of(path, document)        # a (path, document) of sources
+    source.set_event_fields("kishida-anwar-talks-2023-12-16", {"status": "cancelled"})
+    source.set_source_fields("kishida-anwar-talks-2023-12-16", 0, {"url": REMOVE})
+    source.append_event({"id": "…", "title": "…", "date": date(2024, 1, 2)})
+    source.save(checker_for(sources, path))       # or save(..., dry_run=True)
+
+A file of its own (one without includes) can use ``SourceFile.read(path)`` and
+``save()``. Problems are raised as :class:`InvalidInputError`; a file that cannot be
+written, or changed meanwhile, as :class:`SourceFileError` (an ``OutputError``).
 """
 
 from __future__ import annotations

@@ -247,3 +247,14 @@ def test_recurrence_and_duration_flags(timeline: Path) -> None:
     )  # fmt: skip
     assert code == 0, err
     assert tomllib.loads(timeline.read_text(encoding="utf-8"))["events"][-1]["duration"] == "PT2H"
+
+
+def test_a_title_without_ascii_letters_still_gets_a_valid_id(timeline: Path) -> None:
+    """日米首脳会談 on 2023-12-17 becomes event-2023-12-17; an id differing in case is taken."""
+    args = [str(timeline), "--title", "日米首脳会談", "--when", "2023-12-17"]
+    code, _out, err = run(*args, "--source-publisher", "NHK")
+    assert code == 0, err
+    assert "added event 'event-2023-12-17'" in err
+    code, _out, err = run(*args, "--id", "Event-2023-12-17")
+    assert code == 1
+    assert "is taken" in err

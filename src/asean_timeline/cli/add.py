@@ -129,17 +129,19 @@ def add(
         )
     path, document = found[0]
     source = SourceFile.of(path, document)
-    taken = {
-        str(event.get("id"))
+    taken = {  # ids differing only in case are the same id (they become UIDs)
+        str(event.get("id")).casefold()
         for each in sources.documents
         for event in (each.data.get("events") or ())
         if isinstance(event, dict)
     }
-    suggested = _free_id(f"{slugify(given['title'])}-{when_in_words(when)}", taken)
+    # A title with no ASCII letters (日米首脳会談) gives no slug: the id says "event".
+    slug = slugify(given["title"]) or "event"
+    suggested = _free_id(f"{slug}-{when_in_words(when)}", taken)
     if event_id is None and interactive:
         event_id = click.prompt("Id", default=suggested)
     event_id = event_id or suggested
-    if event_id in taken:
+    if event_id.casefold() in taken:
         raise click.ClickException(
             f"the id {event_id!r} is taken by another event; choose another with --id "
             f"(for example {suggested!r})"
@@ -199,8 +201,9 @@ def _moment(text: str) -> object:
 
 
 def _free_id(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3``… whichever is not in ``taken`` (casefolded ids)."""
     candidate, number = base, 2
-    while candidate in taken:
+    while candidate.casefold() in taken:
         candidate, number = f"{base}-{number}", number + 1
     return candidate
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from asean_timeline.cli import cli
 from asean_timeline.includes import load_sources
@@ -304,3 +306,52 @@ def test_a_syntax_error_in_an_included_file_names_it(repo: Path) -> None:
     assert code == 1
     assert output.startswith("events/a.toml:2:")
     assert "no events" not in output
+
+
+@pytest.fixture(scope="module")
+def single_render(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Every output of the shipped events.toml rendered alone."""
+    out = tmp_path_factory.mktemp("single")
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    runner = CliRunner(env=env)
+    assert (
+        runner.invoke(cli, ["render", str(ROOT / "events.toml"), "--out", str(out)]).exit_code == 0
+    )
+    return {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.integers(0, 3), min_size=10, max_size=10))
+def test_any_split_of_the_events_renders_the_same_bytes(
+    tmp_path_factory: pytest.TempPathFactory, single_render: dict[str, bytes], places: list[int]
+) -> None:
+    """The shipped events spread over the main file and up to three included files, in
+    any way: every output byte is the same as the single file's."""
+    from asean_timeline.blocks import split_tables
+    from asean_timeline.load import parse_document
+
+    folder = tmp_path_factory.mktemp("split")
+    (folder / ".git").mkdir()
+    text = (ROOT / "events.toml").read_text(encoding="utf-8")
+    blocks = split_tables(text, parse_document(text.encode("utf-8"), "events.toml"))
+    events = [text[b.start : b.end] for b in blocks if b.kind == "events"]
+    head = "".join(text[b.start : b.end] for b in blocks if b.kind != "events")
+    head = head.replace("[calendar]\n", '[calendar]\ninclude = ["more/*.toml"]\n', 1)
+    files: dict[int, list[str]] = {}
+    for event, place in zip(events, places, strict=True):
+        files.setdefault(place, []).append(event)
+    (folder / "events.toml").write_text(head + "".join(files.pop(0, [])), encoding="utf-8")
+    (folder / "more").mkdir()
+    (folder / "more" / "empty.toml").write_text("# nothing here yet\n", encoding="utf-8")
+    for place, chunk in files.items():
+        (folder / "more" / f"{place}.toml").write_text("".join(chunk), encoding="utf-8")
+    out = folder / "dist"
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
+    result = CliRunner(env=env).invoke(
+        cli, ["render", str(folder / "events.toml"), "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    rendered = {str(p.relative_to(out)): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert rendered == single_render

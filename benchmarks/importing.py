@@ -58,7 +58,7 @@ def _import(path: Path, target: Path) -> float:
     started = time.perf_counter()
     with cyclic_gc_paused():
         prepared = prepare(target, read_all([path], None))
-        save(prepared, target)
+        save(prepared)
     elapsed = time.perf_counter() - started
     assert len(prepared.plan.changes) > 0
     return elapsed

@@ -9,12 +9,23 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import diff, export, importing, publish, render, schema, serve, validate
+from asean_timeline.cli import (
+    add,
+    diff,
+    export,
+    fmt,
+    importing,
+    publish,
+    render,
+    schema,
+    serve,
+    validate,
+)
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
 # imported for their registration
-_COMMANDS = (diff, export, importing, publish, render, schema, serve, validate)
+_COMMANDS = (add, diff, export, fmt, importing, publish, render, schema, serve, validate)
 
 
 def main() -> None:

@@ -79,7 +79,7 @@ def import_(files: tuple[Path, ...], target: Path, format_name: str | None, dry_
             from asean_timeline.importers.save import save
 
             report(f"writing {target}", 0, 1)
-            save(prepared, target)
+            save(prepared)
     _summarise(prepared, target, dry_run=dry_run)
 
 

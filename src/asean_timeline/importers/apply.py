@@ -10,29 +10,36 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asean_timeline.importers import read_file
 from asean_timeline.importers.base import Batch, Origin, Report
-from asean_timeline.importers.merge import Outcome, Plan, plan
-from asean_timeline.load import Document, parse_document, read_document
+from asean_timeline.importers.merge import Change, Outcome, Plan, plan
+from asean_timeline.load import Document
+from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
+
+if TYPE_CHECKING:
+    from asean_timeline.includes import Sources
 
 
 @dataclass(slots=True)
 class Prepared:
-    """A checked import: the plan, the document it makes, and the warnings of its events."""
+    """A checked import: the plan, the timeline it makes, and the warnings of its events."""
 
     plan: Plan
-    #: The target's whole data after the import (``[calendar]``, events, calendars).
-    data: dict[str, Any]
-    #: Whether the target file exists (else the import creates it, with ``calendar``).
+    #: The timeline as it will be after the import (validated).
+    timeline: Timeline
+    #: The file new events go into; whether it exists (else the import creates it).
+    target: Path
     exists: bool
     #: The ``[calendar]`` table of a new file.
     calendar: dict[str, Any]
     warnings: list[Problem]
-    #: The target as read (None for a new file): the writer checks it is unchanged.
-    document: Document | None
+    #: The timeline's files as read (None for a new file): the writer edits these.
+    sources: Sources | None
+    #: The file each existing event is in (a timeline may include several files).
+    homes: dict[str, Path] = field(default_factory=dict)
     #: What the files say of their calendar that an existing timeline kept as it was.
     kept_calendar: dict[str, str] = field(default_factory=dict)
 
@@ -64,53 +71,91 @@ def read_all(
 
 
 def prepare(target: Path, batches: list[Batch]) -> Prepared:
-    """Plan the import of ``batches`` into ``target`` and validate the result."""
-    from asean_timeline.validate import validate
+    """Plan the import of ``batches`` into ``target`` (with the files it includes) and
+    validate the timeline that results; :class:`InvalidInputError` with every problem."""
+    from asean_timeline.includes import check_sources, read_sources, sources_of
 
     exists = target.exists()
-    document = read_document(target) if exists else None
-    before = validate(document) if document is not None else None
-    if before is not None and (before.errors or before.timeline is None):
-        raise InvalidInputError(list(before.errors))
-    data: dict[str, Any] = dict(document.data) if document is not None else {}
+    sources = read_sources(target) if exists else None
+    before = None
+    homes: dict[str, Path] = {}
+    existing: list[dict[str, Any]] = []
+    if sources is not None:
+        before, problems = check_sources(sources)
+        errors = [p for p in problems if p.severity is Severity.ERROR]
+        if errors or before is None:
+            raise InvalidInputError(errors)
+        for path, document in zip(sources.paths, sources.documents, strict=True):
+            for table in _events_of(document):
+                homes[str(table.get("id"))] = path
+                existing.append(table)
     calendar = _new_calendar(target, batches) if not exists else {}
-    if not exists:
-        data["calendar"] = calendar
-    existing: list[dict[str, Any]] = list(data.get("events", []))
-    uid_domain = (
-        before.timeline.calendar.uid_domain
-        if before is not None and before.timeline is not None
-        else calendar.get("uid_domain")
-    )
+    uid_domain = before.calendar.uid_domain if before is not None else calendar.get("uid_domain")
     result = plan(existing, batches, uid_domain)
     changes = {change.id: change for change in result.changes}
-    events = [changes[t["id"]].table if t.get("id") in changes else t for t in existing]
-    events += [change.table for change in result.changes if change.outcome is Outcome.ADDED]
-    data["events"] = events
-    after = validate(Document(str(target), data, b""))
+    would_be = _would_be(target, sources, calendar, changes, homes)
+    main = would_be.pop(target.resolve())
+    after, problems = check_sources(sources_of(main, target, would_be))
     origins = {change.id: change.origin for change in result.changes}
-    errors = [_at_origin(p, origins) for p in after.errors]
+    errors = [_at_origin(p, origins) for p in problems if p.severity is Severity.ERROR]
     if not exists:
         errors = [_for_a_new_file(p, target) for p in errors]
-    if errors or after.timeline is None:
+    if errors or after is None:
         raise InvalidInputError(errors)
-    if before is not None and before.timeline is not None:
-        _settle_unchanged(result, before.timeline, after.timeline)
-        data["events"] = [
-            changes[t["id"]].table if t.get("id") in changes else t for t in existing
-        ] + [change.table for change in result.changes if change.outcome is Outcome.ADDED]
+    if before is not None:
+        _settle_unchanged(result, before, after)
     imported = {change.id for change in result.changes if change.outcome is not Outcome.UNCHANGED}
     warnings = [
         _at_origin(p, origins)
-        for p in after.warnings
+        for p in problems
         if p.severity is Severity.WARNING and p.event_id in imported
     ]
     kept: dict[str, str] = {}
-    if before is not None and before.timeline is not None:
+    if before is not None:
         title = next((b.calendar["title"] for b in batches if b.calendar.get("title")), None)
-        if title and title != before.timeline.calendar.title:
+        if title and title != before.calendar.title:
             kept["title"] = title
-    return Prepared(result, data, exists, calendar, warnings, document, kept)
+    return Prepared(result, after, target, exists, calendar, warnings, sources, homes, kept)
+
+
+def _events_of(document: Document) -> list[dict[str, Any]]:
+    events = document.data.get("events", [])
+    return (
+        [table for table in events if isinstance(table, dict)] if isinstance(events, list) else []
+    )
+
+
+def _would_be(
+    target: Path,
+    sources: Sources | None,
+    calendar: dict[str, Any],
+    changes: dict[str, Change],
+    homes: dict[str, Path],
+) -> dict[Path, Document]:
+    """Each file of the timeline as the import would leave it (by resolved path): updated
+    events in the file they are in, added ones at the end of ``target``."""
+    files = (
+        dict(zip(sources.paths, sources.documents, strict=True))
+        if sources is not None
+        else {target: Document(str(target), {"calendar": calendar}, b"")}
+    )
+    result: dict[Path, Document] = {}
+    for path, document in files.items():
+        data = dict(document.data)
+        events = _events_of(document)
+        if any(str(table.get("id")) in changes for table in events):
+            data["events"] = [
+                changes[str(t.get("id"))].table if str(t.get("id")) in changes else t
+                for t in events
+            ]
+        if path == target or path.resolve() == target.resolve():
+            added = [c.table for c in changes.values() if c.outcome is Outcome.ADDED]
+            if added:
+                data["events"] = [*data.get("events", []), *added]
+        result[path.resolve()] = (
+            document if data == document.data else Document(document.name, data, b"")
+        )
+    return result
 
 
 def _at_origin(problem: Problem, origins: dict[str, Origin]) -> Problem:
@@ -137,7 +182,7 @@ def _for_a_new_file(problem: Problem, target: Path) -> Problem:
     )
 
 
-def _settle_unchanged(result: Plan, old: Any, new: Any) -> None:
+def _settle_unchanged(result: Plan, old: Timeline, new: Timeline) -> None:
     """An update that changes nothing any output shows (``duration`` written as ``end``, the
     default zone written out) is no update: the event is left as it is in the file."""
     from asean_timeline.records import event_record
@@ -169,8 +214,3 @@ def _new_calendar(target: Path, batches: list[Batch]) -> dict[str, Any]:
         calendar["title"] = target.stem.replace("-", " ").replace("_", " ").strip() or "Timeline"
     order = ("title", "description", "timezone", "url", "uid_domain", "refresh_interval")
     return {key: calendar[key] for key in order if calendar.get(key)}
-
-
-def parse_written(text: str, name: str) -> Document:
-    """The written file parsed again (the writer's own check uses the same validator)."""
-    return parse_document(text.encode(), name)

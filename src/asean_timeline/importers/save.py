@@ -1,47 +1,80 @@
 """A checked import written through the one source-file writer (:mod:`asean_timeline.sourcefile`).
 
-Updated events are edited in place, field by field (their comments and key order stay);
-added events are appended in the canonical layout; a new timeline file gets its
-``[calendar]`` table first. The writer validates the text it would write and refuses if
-the file changed since the import read it, so nothing half-done is ever written.
+Updated events are edited in place, field by field, in the file they are in (their
+comments and key order stay); added events are appended to the target file in the
+canonical layout; a new timeline file starts with its ``[calendar]`` table. The writer
+validates each file it would write with the whole timeline around it and refuses if the
+file changed since the import read it.
+
+Every file is checked before any is written, so a problem writes nothing. A timeline over
+several files is written one file at a time: each is atomic, and each file's edits are
+valid with the others old or new (updates and additions touch different events).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from asean_timeline.importers.apply import Prepared
-from asean_timeline.importers.merge import Outcome
-from asean_timeline.problems import OutputError
+from asean_timeline.importers.merge import Change, Outcome
+
+if TYPE_CHECKING:
+    from asean_timeline.sourcefile import SourceFile
 
 
-def save(prepared: Prepared, target: Path) -> bool:
-    """Write the import into ``target``; whether anything was written."""
-    from asean_timeline.sourcefile import REMOVE, SourceFile
+def save(prepared: Prepared) -> list[Path]:
+    """Write the import; the files written."""
+    from asean_timeline.includes import checker_for
+    from asean_timeline.layout import table_text
+    from asean_timeline.sourcefile import SourceFile, check_alone
 
     if not prepared.changed:
-        return False
-    if prepared.exists:
-        source = SourceFile.read(target)
-        if prepared.document is None or source.document.raw != prepared.document.raw:
-            raise OutputError(
-                f"{target} changed while the import was being checked; nothing was written. "
-                "Run the import again."
-            )
+        return []
+    target = prepared.target
+    sources = prepared.sources
+    edited: dict[Path, SourceFile] = {}
+    if sources is None:
+        text = table_text("calendar", prepared.calendar, "[calendar]")
+        edited[target] = SourceFile.new(target, text)
     else:
-        source = SourceFile.new(target, prepared.calendar)
-    added: list[dict[str, Any]] = []
+        documents = dict(zip(sources.paths, sources.documents, strict=True))
+        for path, document in documents.items():
+            if path == target or any(
+                prepared.homes.get(c.id) == path
+                for c in prepared.plan.changes
+                if c.outcome is Outcome.UPDATED
+            ):
+                edited[path] = SourceFile.of(path, document)
+    for change in prepared.plan.changes:
+        if change.outcome is Outcome.UPDATED:
+            edited[prepared.homes[change.id]].set_event_fields(change.id, _edits(change))
     for change in prepared.plan.changes:
         if change.outcome is Outcome.ADDED:
-            added.append(change.table)
-        elif change.outcome is Outcome.UPDATED and change.previous is not None:
-            before, after = change.previous, change.table
-            edits: dict[str, Any] = {
-                key: after.get(key, REMOVE)
-                for key in dict.fromkeys([*before, *after])
-                if key not in after or before.get(key) != after[key]
-            }
-            source.set_event_fields(change.id, edits)
-    source.append_events(added)
-    return bool(source.save().written)
+            edited[target].append_event(change.table)
+    checks = {
+        path: checker_for(sources, path)
+        if sources is not None and sources.patterns
+        else check_alone
+        for path in edited
+    }
+    if len(edited) > 1:  # check every file before writing any: a problem leaves them all
+        for path, source in edited.items():
+            source.save(checks[path], dry_run=True)
+    written = []
+    for path, source in edited.items():
+        if source.save(checks[path]).written:
+            written.append(path)
+    return written
+
+
+def _edits(change: Change) -> dict[str, Any]:
+    """The fields to set (or remove) to turn the event's table into the imported one."""
+    from asean_timeline.sourcefile import REMOVE
+
+    before, after = change.previous or {}, change.table
+    return {
+        key: after.get(key, REMOVE)
+        for key in dict.fromkeys([*before, *after])
+        if key not in after or before.get(key) != after[key]
+    }

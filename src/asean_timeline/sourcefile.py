@@ -260,16 +260,23 @@ class SourceFile:
                 pieces += [original[position : block.header], self._edited[index]]
                 position = block.end
         pieces.append(original[position:])
-        text = "".join(pieces)
+        # One blank line between the last table and each appended one. Only the end of
+        # the text so far is looked at: thousands of appends (an import) stay linear.
+        newline = "\r\n" if self._crlf else "\n"
+        blank = not "".join(pieces).strip()
+        tail = "".join(pieces)[-4:]
         for table in self._appended:
-            newline = "\r\n" if self._crlf else "\n"
-            if text.strip():  # one blank line between the last table and the new one
-                if not text.endswith("\n"):
-                    text += newline
-                if not text.endswith((newline * 2, "\n\n")):
-                    text += newline
-            text += table
-        return text
+            if not blank:
+                if not tail.endswith("\n"):
+                    pieces.append(newline)
+                    tail = (tail + newline)[-4:]
+                if not tail.endswith((newline * 2, "\n\n")):
+                    pieces.append(newline)
+                    tail = (tail + newline)[-4:]
+            pieces.append(table)
+            tail = (tail + table)[-4:]
+            blank = blank and not table.strip()
+        return "".join(pieces)
 
     def _line_ends(self, text: str) -> str:
         return text.replace("\r\n", "\n").replace("\n", "\r\n") if self._crlf else text

@@ -72,6 +72,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         ics = _prepare(folder, options.events)
+        size = ics.stat().st_size
         target = folder / "imported.toml"
         samples: dict[str, list[float]] = {"from_ical": [], "import": []}
         for round_number in range(options.repeats):
@@ -86,7 +87,6 @@ def main() -> None:
                     f"round {round_number + 1} {contender}: {samples[contender][-1]:.2f} s",
                     file=sys.stderr,
                 )
-    size = ics.stat().st_size if ics.exists() else 0
     parse = statistics.median(samples["from_ical"])
     whole = statistics.median(samples["import"])
     print(f"{options.events:,} events ({size / 1e6:.1f} MB .ics), medians of {options.repeats}:")

@@ -186,3 +186,39 @@ def test_csv_export_then_import_gives_the_same_csv(
     result = runner.invoke(cli, ["import", str(sheet), "--into", str(target)])
     assert result.exit_code == 0, result.output
     assert render_files(target)["events.csv"] == sheet.read_bytes()
+
+
+def test_import_updates_an_event_in_the_included_file_it_lives_in(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """In a timeline over several files, an updated event is edited where it is and new
+    events go to --into; the other files are left as they were."""
+    main = tmp_path / "events.toml"
+    main.write_text(
+        '[calendar]\ntitle = "Desk"\ntimezone = "Asia/Tokyo"\ninclude = ["events/*.toml"]\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "events").mkdir()
+    included = tmp_path / "events" / "trips.toml"
+    included.write_text(
+        "# trips\n[[events]]\n"
+        'id = "bangkok"\ntitle = "Bangkok visit"\nstart = 2023-12-06\nend = 2023-12-07\n'
+        'url = "https://example.org/visit"\nuid = "9A8B7C6D-5E4F-4A3B-2C1D-0E9F8A7B6C5D"\n'
+        'sources = [{ publisher = "Desk notes" }]\n',
+        encoding="utf-8",
+    )
+    export = tmp_path / "apple.ics"
+    export.write_bytes((DATA / "apple.ics").read_bytes().replace(b"Bangkok visit", b"Bangkok trip"))
+    result = runner.invoke(cli, ["import", str(export), "--into", str(main)])
+    assert result.exit_code == 0, result.output
+    assert "2 added, 1 updated, 0 unchanged" in result.stderr
+    text = included.read_text(encoding="utf-8")
+    assert text.startswith("# trips\n")
+    assert 'title = "Bangkok trip"' in text
+    assert 'sources = [{ publisher = "Desk notes" }]' in text
+    assert set(_events(main)) == {
+        "meeting-at-the-foreign-ministry-2023-12-05",
+        "weekend-in-chiang-mai-2023-12-09",
+    }
+    again = runner.invoke(cli, ["import", str(export), "--into", str(main)])
+    assert "nothing to change: 0 added, 0 updated, 3 unchanged" in again.stderr

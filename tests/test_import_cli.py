@@ -57,6 +57,7 @@ def test_dry_run_lists_changes_and_writes_nothing(runner: CliRunner, tmp_path: P
     assert "would change: 5 added, 0 updated, 0 unchanged, 1 skipped" in result.stderr
     assert "skipped event 'Newsletter day'" in result.stderr
     assert "not imported: alarms (VALARM), 1×" in result.stderr
+    assert "\r" not in result.stderr  # no progress line when stderr is not a terminal
     assert target.read_text(encoding="utf-8") == TARGET
 
 

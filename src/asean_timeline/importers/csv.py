@@ -145,7 +145,7 @@ def _date_keys(row: Row) -> dict[str, Any]:
     column = "start"
     try:
         if precision in ("year", "month"):
-            if not PARTIAL_DATE.match(start) or start.count("-") != (precision == "month"):
+            if not PARTIAL_DATE.fullmatch(start) or start.count("-") != (precision == "month"):
                 raise CellValueError(
                     f"{start!r} is not a {precision}",
                     "write a year as 2009 and a month as 2023-04",

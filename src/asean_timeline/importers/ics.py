@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from asean_timeline.importers.base import DATE_KEYS, Batch, ImportedEvent, Origin, Report, Skip
-from asean_timeline.importers.icslayout import Layout, parse_problem, scan
+from asean_timeline.importers.icslayout import QUOTED_LINE, Layout, parse_problem, scan
 from asean_timeline.importers.icstimes import (
     Moment,
     TimeValueError,
@@ -165,7 +165,7 @@ class _Reader:
         before = len(batch.problems)
         for prop, message in getattr(component, "errors", ()):
             if prop is None:
-                quoted = re.search(r"'([^'\r\n]+)'", message)
+                quoted = QUOTED_LINE.search(message)
                 where = self.line_of(quoted.group(1)) if quoted else origin
                 batch.fail(
                     f"a line of this event cannot be read: {message}",
@@ -214,7 +214,7 @@ class _Reader:
     def identify(self, imported: ImportedEvent, uid: str | None) -> None:
         """Our own UIDs (``<id>@<uid_domain>``) give the id back; others are kept as ``uid``."""
         found = _OWN_UID.match(uid or "") if self.own else None
-        if found and ID_PATTERN.match(found.group("id")):
+        if found and ID_PATTERN.fullmatch(found.group("id")):
             imported.table = {"id": found.group("id"), **imported.table}
             imported.uid = None
             self.batch.calendar.setdefault("uid_domain", found.group("domain"))

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from asean_timeline.problems import InvalidInputError, Problem
 
 _STRUCTURE = re.compile(r"^(BEGIN|END):([A-Za-z0-9-]+)[ \t]*\r?$", re.MULTILINE | re.IGNORECASE)
+#: The line icalendar quotes in its messages (``… 'the line': Invalid content line``).
+QUOTED_LINE = re.compile(r"'([^'\r\n]{3,})'")
 _RRULE_LINE = re.compile(r"^RRULE(?:;[^:\r\n]*)?:(.*(?:\r?\n[ \t].*)*)", re.MULTILINE)
 
 
@@ -87,7 +89,7 @@ def parse_problem(error: ValueError, text: str, name: str) -> Problem:
     """icalendar's refusal of the whole file, on the line it quotes when it quotes one."""
     message = str(error)
     line = None
-    quoted = re.search(r"'([^'\r\n]{3,})'", message)
+    quoted = QUOTED_LINE.search(message)
     if quoted:
         at = text.find(quoted.group(1))
         if at >= 0:

@@ -144,7 +144,7 @@ def plan(
 
 def _own_uid(uid: str, uid_domain: str | None) -> bool:
     local, at, domain = uid.rpartition("@")
-    return bool(at) and domain == uid_domain and ID_PATTERN.match(local) is not None
+    return bool(at) and domain == uid_domain and ID_PATTERN.fullmatch(local) is not None
 
 
 def _first_free(base: str, taken: set[str]) -> str:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import export, render, schema, serve, validate
+from asean_timeline.cli import export, render, schema, serve, sources, validate
 from asean_timeline.cli.app import FORMATS, PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["FORMATS", "PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-_COMMANDS = (export, render, schema, serve, validate)  # imported for their registration
+_COMMANDS = (export, render, schema, serve, sources, validate)  # imported for their registration
 
 
 def main() -> None:

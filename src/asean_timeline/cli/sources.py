@@ -1,0 +1,242 @@
+"""``asean-timeline sources``: check that every link still works, and keep archived copies."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from asean_timeline.cli.app import cli, file_argument, problem_format_option
+
+if TYPE_CHECKING:
+    from asean_timeline.fetch import Settings
+
+LINK_FORMATS = ("human", "json", "github")  # linkreport.FORMATS (a test checks)
+DEFAULT_AVAILABILITY = "https://archive.org/wayback/available"  # archive.AVAILABILITY_SERVICE
+DEFAULT_SAVE = "https://web.archive.org/save/"  # archive.SAVE_SERVICE (a test checks)
+
+
+@cli.group()
+def sources() -> None:
+    """Check the links of sources and events, and keep archived copies of sources."""
+
+
+def _network_options(function: click.decorators.FC) -> click.decorators.FC:
+    options = [
+        click.option(
+            "--concurrency",
+            type=click.IntRange(1, 256),
+            default=16,
+            show_default=True,
+            help="Requests at once overall (never more than 2 to one host).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 300),
+            default=10.0,
+            show_default=True,
+            help="Seconds to connect and to wait for each part of an answer; "
+            "an answer may take twice this in all.",
+        ),
+        click.option(
+            "--retries",
+            type=click.IntRange(0, 10),
+            default=2,
+            show_default=True,
+            help="Retries after 429 or 503 (waiting as Retry-After asks, at most 30 s).",
+        ),
+        click.option(
+            "--allow-private",
+            is_flag=True,
+            help="Also request hosts with private or local addresses (skipped by default).",
+        ),
+    ]
+    for option in reversed(options):
+        function = option(function)
+    return function
+
+
+def _settings(concurrency: int, timeout: float, retries: int, allow_private: bool) -> Settings:
+    from asean_timeline.fetch import Settings
+
+    return Settings(
+        concurrency=concurrency,
+        timeout=timeout,
+        deadline=2 * timeout,
+        retries=retries,
+        allow_private=allow_private,
+    )
+
+
+@sources.command()
+@file_argument
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(LINK_FORMATS),
+    default="human",
+    show_default=True,
+    help="For people, as JSON Lines, or as GitHub annotations (links that need attention).",
+)
+@click.option("--strict", is_flag=True, help="Exit 1 if any link is dead.")
+@click.option(
+    "--max-age",
+    type=click.FloatRange(0),
+    default=7.0,
+    show_default=True,
+    help="Days a cached result stays good; older links are checked again (0: check all).",
+)
+@click.option(
+    "--cache",
+    "cache_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Results cache [default: .<FILE name>.links.json beside FILE].",
+)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the results cache.")
+@click.option(
+    "--fix",
+    is_flag=True,
+    help="List the edits that replace permanently moved addresses with their new ones.",
+)
+@_network_options
+@problem_format_option("--error-format")
+def check(
+    file: Path,
+    style: str,
+    strict: bool,
+    max_age: float,
+    cache_file: Path | None,
+    no_cache: bool,
+    fix: bool,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    allow_private: bool,
+) -> None:
+    """Request every source and event address of FILE (default: ./events.toml).
+
+    Each address is reported at its line: ok, redirected, moved permanently (with
+    the new address) or dead (4xx, 5xx, no such host, TLS failure, timeout). Hosts
+    with private or local addresses are skipped unless --allow-private. Results are
+    cached beside FILE, so a re-run checks only links older than --max-age days.
+
+    \b
+    Examples:
+      asean-timeline sources check
+      asean-timeline sources check --format github --strict   # in CI
+    """
+    from asean_timeline import linkcache, linkreport
+    from asean_timeline.linkcheck import Verdict, run_checks
+    from asean_timeline.progress import Progress
+    from asean_timeline.sourcelinks import load_targets
+
+    targets, _document = load_targets(file)
+    path = cache_file or linkcache.cache_path(file)
+    cached = {} if no_cache else linkcache.read_cache(path)
+    now = datetime.now(UTC)
+    progress = Progress("checking links", len({target.url for target in targets}))
+    outcomes = run_checks(
+        (target.url for target in targets),
+        _settings(concurrency, timeout, retries, allow_private),
+        now,
+        cached=cached,
+        max_age=timedelta(days=max_age),
+        on_outcome=lambda _outcome: progress.advance(),
+    )
+    progress.done()
+    if not no_cache:
+        try:
+            linkcache.write_cache(path, outcomes)
+        except OSError as error:
+            click.secho(f"warning: cannot write the cache {path}: {error}", err=True, fg="yellow")
+    findings = [linkreport.Finding(target, outcomes[target.url]) for target in targets]
+    for finding in findings:
+        if style == "json":
+            click.echo(linkreport.as_json(finding))
+        elif style == "github":
+            line = linkreport.github(finding)
+            if line is not None:
+                click.echo(line)
+        else:
+            colour = {Verdict.DEAD: "red", Verdict.OK: None}.get(finding.outcome.verdict, "yellow")
+            click.secho(linkreport.human(finding), fg=colour)
+    if fix:
+        for edit in linkreport.moved_edits(findings):
+            click.echo(f"would set {linkreport.edit_line(edit)}", err=True)
+    click.echo(linkreport.summary(findings), err=True)
+    if strict and any(finding.outcome.verdict is Verdict.DEAD for finding in findings):
+        raise SystemExit(1)
+
+
+@sources.command()
+@file_argument
+@click.option(
+    "--service",
+    default=DEFAULT_AVAILABILITY,
+    show_default=True,
+    help="The Wayback availability API to ask (or a self-hosted one with the same answers).",
+)
+@click.option("--save", is_flag=True, help="Request a capture where the archive has none.")
+@click.option(
+    "--save-service",
+    default=DEFAULT_SAVE,
+    show_default=True,
+    help="Save Page Now: the address to request is appended to this.",
+)
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(("human", "json")),
+    default="human",
+    show_default=True,
+    help="For people, or one JSON object per edit per line.",
+)
+@_network_options
+@problem_format_option("--error-format")
+def archive(
+    file: Path,
+    service: str,
+    save: bool,
+    save_service: str,
+    style: str,
+    concurrency: int,
+    timeout: float,
+    retries: int,
+    allow_private: bool,
+) -> None:
+    """Find an archived copy of each source of FILE that has none (default: ./events.toml).
+
+    Asks the Wayback Machine for the snapshot closest to the source's `accessed`
+    date (else `published`); with --save, requests a capture where there is none.
+
+    \b
+    Examples:
+      asean-timeline sources archive
+      asean-timeline sources archive --save
+    """
+    from asean_timeline import linkreport
+    from asean_timeline.archive import ArchiveServices, ArchiveStatus, archive_sources
+    from asean_timeline.sourcelinks import load_targets
+
+    targets, _document = load_targets(file)
+    # The archive service is the user's own choice: only the sources' hosts are guarded.
+    settings = _settings(min(concurrency, 4), timeout, retries, allow_private=True)
+    results = archive_sources(targets, settings, ArchiveServices(service, save_service), save=save)
+    failed = 0
+    for result in results:
+        if style == "json":
+            for edit in result.edits:
+                click.echo(linkreport.edit_json(edit))
+            continue
+        where = f"{result.target.location}: {result.target.url}"
+        if result.status in (ArchiveStatus.FOUND, ArchiveStatus.SAVED):
+            click.echo(f"{where}: {result.status.value} {result.snapshot} ({result.snapshot_on})")
+        else:
+            failed += result.status is ArchiveStatus.FAILED
+            colour = "red" if result.status is ArchiveStatus.FAILED else "yellow"
+            click.secho(f"{where}: {result.status.value}: {result.detail}", fg=colour)
+    found = sum(bool(result.edits) for result in results)
+    click.echo(f"{len(results)} sources without an archived copy: {found} found", err=True)

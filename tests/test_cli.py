@@ -233,7 +233,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 
 #: The modules of the CLI package, each loaded (without the library) to list its command.
-COMMAND_MODULES = ("app", "export", "render", "schema", "serve", "validate")
+COMMAND_MODULES = ("app", "export", "render", "schema", "serve", "sources", "validate")
 
 
 def test_cli_constants_match_the_library() -> None:

@@ -20,7 +20,13 @@ DEFAULT_SAVE = "https://web.archive.org/save/"  # archive.SAVE_SERVICE (a test c
 
 @cli.group()
 def sources() -> None:
-    """Check the links of sources and events, and keep archived copies of sources."""
+    """Check the links of sources and events, and keep archived copies of sources.
+
+    \b
+    Examples:
+      asean-timeline sources check --strict
+      asean-timeline sources archive --save
+    """
 
 
 def _network_options(function: click.decorators.FC) -> click.decorators.FC:
@@ -167,6 +173,14 @@ def check(
         for edit in linkreport.moved_edits(findings):
             click.echo(f"would set {linkreport.edit_line(edit)}", err=True)
     click.echo(linkreport.summary(findings), err=True)
+    skipped = sum(finding.outcome.verdict is Verdict.SKIPPED for finding in findings)
+    if skipped:
+        click.secho(
+            f"warning: {skipped} link{'s' * (skipped != 1)} skipped: private or local hosts are "
+            "not requested (pass --allow-private to check them)",
+            err=True,
+            fg="yellow",
+        )
     if strict and any(finding.outcome.verdict is Verdict.DEAD for finding in findings):
         raise SystemExit(1)
 

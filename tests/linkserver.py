@@ -26,6 +26,8 @@ class Seen:
     path: str
     user_agent: str
     at: float
+    #: The client's port: one per connection.
+    client_port: int
 
 
 @dataclass
@@ -52,7 +54,13 @@ class Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         with server.lock:
             server.seen.append(
-                Seen(self.command, self.path, self.headers.get("User-Agent", ""), time.monotonic())
+                Seen(
+                    self.command,
+                    self.path,
+                    self.headers.get("User-Agent", ""),
+                    time.monotonic(),
+                    self.client_address[1],
+                )
             )
             server.in_flight += 1
             server.peak = max(server.peak, server.in_flight)

@@ -280,6 +280,16 @@ def test_each_address_is_requested_once(server: LinkServer) -> None:
     assert len(server.hits("/a")) == 1
 
 
+def test_a_connection_is_reused_after_a_short_answer(server: LinkServer) -> None:
+    """Four addresses asked one at a time travel over one connection."""
+    server.routes["/a"] = linkserver.status(200)
+    server.routes["/b"] = linkserver.head_refused(405)
+    urls = [server.url(path) for path in ("/a", "/b", "/a?x", "/b?y")]
+    run_checks(urls, Settings(concurrency=1, allow_private=True), NOW)
+    assert len(server.seen) == 6
+    assert len({seen.client_port for seen in server.seen}) == 1
+
+
 def test_fresh_cached_outcomes_are_not_requested_again(server: LinkServer) -> None:
     """A cached outcome younger than max_age is reused; an older one is checked again."""
     server.routes["/a"] = linkserver.status(404)

@@ -82,7 +82,8 @@ def test_human_report_names_each_address_at_its_line(timeline: Path, server: Lin
         f"{timeline}:{ok_line}: ok: {server.url('/ok')} (200 OK), event 'summit'",
         f"{timeline}:{moved_line}: moved permanently: {server.url('/moved')} -> "
         f"{server.url('/new')} (200 OK), event 'summit', source #1",
-        f"{timeline}:{gone_line}: dead: {server.url('/gone')} (410 Gone), event 'summit', source #2",
+        f"{timeline}:{gone_line}: dead: {server.url('/gone')} (410 Gone), "
+        "event 'summit', source #2",
         f"{timeline}:{talks_line}: ok: {server.url('/ok')} (200 OK), event 'talks', source #1",
     ]
     assert "4 links: 2 ok, 1 moved permanently, 1 dead" in err

@@ -12,8 +12,10 @@ follow, so every hop passes the same checks) with:
 - a refusal, before connecting, of hosts that resolve to a private, loopback,
   link-local or otherwise non-public address (unless ``allow_private``), so the
   checker cannot be used to probe a network;
-- bodies never read, except a small capped one when the caller asks for it (the
-  archive's JSON answer). Response headers beyond 100 KiB are refused by httpcore.
+- bodies never kept, except a small capped one when the caller asks for it (the
+  archive's JSON answer), and never read beyond a small cap (16 KiB: enough to
+  reuse the connection after a short answer). Response headers beyond 100 KiB are
+  refused by httpcore.
 
 Failures come back as a :class:`Reply` with an ``error`` in words, never raised.
 """
@@ -40,6 +42,8 @@ USER_AGENT = (
 )
 #: Statuses that mean "later, please": retried after Retry-After or a backoff.
 RETRY_STATUSES = frozenset({429, 503})
+#: Bodies up to this size are read and dropped, so that the connection can be reused.
+DRAIN_BYTES = 16 * 1024
 
 
 class Failure(StrEnum):
@@ -190,22 +194,26 @@ class Fetcher:
     async def _send(self, method: str, url: str, body_limit: int) -> Reply:
         assert self._client is not None, "use the Fetcher in `async with`"
         async with self._client.stream(method, url) as response:
-            body = None
-            if body_limit:
-                chunks: list[bytes] = []
-                size = 0
-                async for chunk in response.aiter_raw():
-                    size += len(chunk)
-                    if size > body_limit:
-                        return Reply(
-                            url,
-                            status=response.status_code,
-                            failure=Failure.TOO_LARGE,
-                            error=f"the answer is larger than {body_limit:,} bytes",
-                        )
+            # A body up to the limit is read (and dropped, unless asked for): a connection
+            # whose answer was read to the end goes back to the pool for the next request.
+            # Leaving the block closes the response: a longer body is never downloaded.
+            chunks: list[bytes] = []
+            size = 0
+            limit = body_limit or DRAIN_BYTES
+            async for chunk in response.aiter_raw():
+                size += len(chunk)
+                if size > limit:
+                    if not body_limit:
+                        break
+                    return Reply(
+                        url,
+                        status=response.status_code,
+                        failure=Failure.TOO_LARGE,
+                        error=f"the answer is larger than {body_limit:,} bytes",
+                    )
+                if body_limit:
                     chunks.append(chunk)
-                body = b"".join(chunks)
-            # Leaving the block closes the response: an unread body is never downloaded.
+            body = b"".join(chunks) if body_limit else None
             return Reply(
                 url,
                 status=response.status_code,

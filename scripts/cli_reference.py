@@ -23,7 +23,14 @@ def reference() -> str:
     """The --help of the program and of each command, as Markdown."""
     runner = CliRunner()
     parts = []
-    for command in ([], ["validate"], ["render"], ["export"]):
+    for command in (
+        [],
+        ["validate"],
+        ["render"],
+        ["export"],
+        ["sources", "check"],
+        ["sources", "archive"],
+    ):
         title = " ".join(["asean-timeline", *command])
         output = runner.invoke(cli, [*command, "--help"], prog_name="asean-timeline").output
         parts.append(f"### `{title}`\n\n```text\n{output.rstrip()}\n```\n")

@@ -357,3 +357,10 @@ def test_cli_constants_match_the_library() -> None:
     assert sources.DEFAULT_AVAILABILITY == archive.AVAILABILITY_SERVICE
     assert sources.DEFAULT_SAVE == archive.SAVE_SERVICE
     assert Settings().per_host == 2
+
+
+def test_archive_service_must_be_a_web_address(timeline: Path) -> None:
+    """--service that is not http(s) is a usage error (exit 2), before any request."""
+    code, _out, err = run("sources", "archive", str(timeline), "--service", "file:///etc/passwd")
+    assert code == 2
+    assert "is not an http(s) address" in err

@@ -11,6 +11,8 @@ import click
 from asean_timeline.cli.app import cli, file_argument, problem_format_option
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from asean_timeline.fetch import Settings
 
 LINK_FORMATS = ("human", "json", "github")  # linkreport.FORMATS (a test checks)
@@ -29,12 +31,14 @@ def sources() -> None:
     """
 
 
-def _network_options(function: click.decorators.FC) -> click.decorators.FC:
+def _network_options(
+    concurrency: int, private: bool
+) -> Callable[[click.decorators.FC], click.decorators.FC]:
     options = [
         click.option(
             "--concurrency",
             type=click.IntRange(1, 256),
-            default=16,
+            default=concurrency,
             show_default=True,
             help="Requests at once overall (never more than 2 to one host).",
         ),
@@ -53,15 +57,28 @@ def _network_options(function: click.decorators.FC) -> click.decorators.FC:
             show_default=True,
             help="Retries after 429 or 503 (waiting as Retry-After asks, at most 30 s).",
         ),
-        click.option(
-            "--allow-private",
-            is_flag=True,
-            help="Also request hosts with private or local addresses (skipped by default).",
-        ),
     ]
-    for option in reversed(options):
-        function = option(function)
-    return function
+    if private:
+        options.append(
+            click.option(
+                "--allow-private",
+                is_flag=True,
+                help="Also request hosts with private or local addresses (skipped by default).",
+            )
+        )
+
+    def decorate(function: click.decorators.FC) -> click.decorators.FC:
+        for option in reversed(options):
+            function = option(function)
+        return function
+
+    return decorate
+
+
+def _web_address(_ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not value.startswith(("https://", "http://")) or any(c.isspace() for c in value):
+        raise click.BadParameter(f"{value!r} is not an http(s) address", param=param)
+    return value
 
 
 def _settings(concurrency: int, timeout: float, retries: int, allow_private: bool) -> Settings:
@@ -107,7 +124,7 @@ def _settings(concurrency: int, timeout: float, retries: int, allow_private: boo
     is_flag=True,
     help="List the edits that replace permanently moved addresses with their new ones.",
 )
-@_network_options
+@_network_options(concurrency=16, private=True)
 @problem_format_option("--error-format")
 def check(
     file: Path,
@@ -191,6 +208,7 @@ def check(
     "--service",
     default=DEFAULT_AVAILABILITY,
     show_default=True,
+    callback=_web_address,
     help="The Wayback availability API to ask (or a self-hosted one with the same answers).",
 )
 @click.option("--save", is_flag=True, help="Request a capture where the archive has none.")
@@ -198,6 +216,7 @@ def check(
     "--save-service",
     default=DEFAULT_SAVE,
     show_default=True,
+    callback=_web_address,
     help="Save Page Now: the address to request is appended to this.",
 )
 @click.option(
@@ -208,7 +227,7 @@ def check(
     show_default=True,
     help="For people, or one JSON object per edit per line.",
 )
-@_network_options
+@_network_options(concurrency=4, private=False)
 @problem_format_option("--error-format")
 def archive(
     file: Path,
@@ -219,7 +238,6 @@ def archive(
     concurrency: int,
     timeout: float,
     retries: int,
-    allow_private: bool,
 ) -> None:
     """Find an archived copy of each source of FILE that has none (default: ./events.toml).
 
@@ -236,8 +254,8 @@ def archive(
     from asean_timeline.sourcelinks import load_targets
 
     targets, _document = load_targets(file)
-    # The archive service is the user's own choice: only the sources' hosts are guarded.
-    settings = _settings(min(concurrency, 4), timeout, retries, allow_private=True)
+    # Only the archive is requested, at an address the user chose: no host to guard.
+    settings = _settings(concurrency, timeout, retries, allow_private=True)
     results = archive_sources(targets, settings, ArchiveServices(service, save_service), save=save)
     failed = 0
     for result in results:
@@ -253,4 +271,7 @@ def archive(
             colour = "red" if result.status is ArchiveStatus.FAILED else "yellow"
             click.secho(f"{where}: {result.status.value}: {result.detail}", fg=colour)
     found = sum(bool(result.edits) for result in results)
-    click.echo(f"{len(results)} sources without an archived copy: {found} found", err=True)
+    click.echo(
+        f"{len(results)} sources without an archived copy: {found} found, {failed} failed",
+        err=True,
+    )

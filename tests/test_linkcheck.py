@@ -189,6 +189,21 @@ def test_https_to_a_plain_http_server_is_a_tls_failure(server: LinkServer) -> No
     assert outcome.detail.startswith("TLS failed")
 
 
+@pytest.mark.parametrize(
+    ("url", "detail"),
+    [
+        ("http://[::1/", "not a usable address"),
+        ("http://:80/", "the address names no host"),
+        ("http://" + "a" * 300 + ".example/", "host not found"),
+    ],
+)
+def test_unusable_addresses_are_dead_not_a_crash(url: str, detail: str) -> None:
+    """An address no request can be made to is reported dead, with why (no DNS is asked)."""
+    outcome = check(url)
+    assert outcome.verdict is Verdict.DEAD
+    assert outcome.detail.startswith(detail)
+
+
 def test_loopback_is_skipped_without_allow_private(server: LinkServer) -> None:
     """127.0.0.1 is not requested at all unless allowed."""
     server.routes["/a"] = linkserver.status(200)

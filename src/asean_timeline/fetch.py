@@ -149,8 +149,13 @@ class Fetcher:
         return None if wait > self.settings.max_retry_wait else wait
 
     async def _attempt(self, method: str, url: str, body_limit: int) -> Reply:
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+        except httpx.InvalidURL as error:
+            return Reply(url, failure=Failure.PROTOCOL, error=f"not a usable address ({error})")
         host = parsed.host.lower()
+        if not host:
+            return Reply(url, failure=Failure.PROTOCOL, error="the address names no host")
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         async with self._slot(host):
             try:
@@ -178,7 +183,7 @@ class Fetcher:
     async def _refuse_address(self, url: str, host: str, port: int) -> Reply | None:
         try:
             addresses = await _resolve(host, port)
-        except OSError as error:
+        except (OSError, UnicodeError) as error:  # UnicodeError: not a possible host name
             return Reply(url, failure=Failure.DNS, error=f"host not found ({error})")
         if self.settings.allow_private:
             return None

@@ -213,5 +213,15 @@ def endless_body(limit: float = 10.0) -> Behaviour:
     return behave
 
 
+def raw(data: bytes) -> Behaviour:
+    """Exactly ``data`` as the answer, then the connection closed."""
+
+    def behave(handler: Handler) -> None:
+        handler.wfile.write(data)
+        handler.close_connection = True
+
+    return behave
+
+
 def json_answer(body: bytes) -> Behaviour:
     return lambda handler: handler.answer(200, {"Content-Type": "application/json"}, body)

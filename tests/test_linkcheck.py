@@ -181,6 +181,16 @@ def test_an_endless_body_is_never_read(server: LinkServer) -> None:
     assert (outcome.verdict, outcome.status) == (Verdict.OK, 200)
 
 
+def test_network_text_is_never_shown(server: LinkServer) -> None:
+    """A reason phrase with a terminal escape and a body with markup: neither is kept."""
+    server.routes["/evil"] = linkserver.raw(
+        b"HTTP/1.1 404 \x1b[2J<b>Gone</b>\r\nContent-Length: 25\r\n\r\n<script>alert(1)</script>"
+    )
+    outcome = check(server.url("/evil"))
+    assert (outcome.verdict, outcome.status, outcome.detail) == (Verdict.DEAD, 404, "404 Not Found")
+    assert "script" not in repr(outcome)
+
+
 def test_https_to_a_plain_http_server_is_a_tls_failure(server: LinkServer) -> None:
     """The TLS handshake fails: dead, and the detail says TLS."""
     server.routes["/"] = linkserver.status(200)

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
+from http import HTTPStatus
 
 import httpx
 
@@ -184,7 +185,7 @@ class Fetcher:
         try:
             addresses = await _resolve(host, port)
         except (OSError, UnicodeError) as error:  # UnicodeError: not a possible host name
-            return Reply(url, failure=Failure.DNS, error=f"host not found ({error})")
+            return Reply(url, failure=Failure.DNS, error=_printable(f"host not found ({error})"))
         if self.settings.allow_private:
             return None
         private = [address for address in addresses if not is_public_address(address)]
@@ -222,7 +223,7 @@ class Fetcher:
             return Reply(
                 url,
                 status=response.status_code,
-                reason=response.reason_phrase,
+                reason=_reason(response.status_code),
                 location=response.headers.get("location"),
                 content_location=response.headers.get("content-location"),
                 body=body,
@@ -232,6 +233,20 @@ class Fetcher:
                     if name in response.headers
                 },
             )
+
+
+def _reason(status: int) -> str:
+    """The standard phrase of ``status``: the server's own is network text, never shown."""
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _printable(text: str, limit: int = 200) -> str:
+    """``text`` without control characters (it may quote the network), cut at ``limit``."""
+    clean = "".join(c if c.isprintable() else " " for c in text)
+    return clean if len(clean) <= limit else clean[: limit - 1] + "…"
 
 
 def is_public_address(address: str) -> bool:
@@ -275,6 +290,11 @@ def _with_attempts(reply: Reply, attempts: int) -> Reply:
 
 
 def _failure_reply(url: str, error: httpx.HTTPError, timeout: float) -> Reply:
+    reply = _classified(url, error, timeout)
+    return replace(reply, error=_printable(reply.error))
+
+
+def _classified(url: str, error: httpx.HTTPError, timeout: float) -> Reply:
     if isinstance(error, httpx.TimeoutException):
         return Reply(url, failure=Failure.TIMEOUT, error=f"no answer within {timeout:g} s")
     if isinstance(error, httpx.ConnectError):

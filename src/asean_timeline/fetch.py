@@ -9,9 +9,10 @@ follow, so every hop passes the same checks) with:
 - retries with exponential backoff on 429 and 503, honouring ``Retry-After``
   (seconds or an HTTP date) up to ``max_retry_wait`` seconds;
 - a User-Agent naming the project;
-- a refusal, before connecting, of hosts that resolve to a private, loopback,
-  link-local or otherwise non-public address (unless ``allow_private``), so the
-  checker cannot be used to probe a network;
+- a refusal of hosts that resolve to a private, loopback, link-local or otherwise
+  non-public address (unless ``allow_private``), so the checker cannot be used to
+  probe a network: names are resolved once, every address is checked, and the
+  connection goes to a checked address (see :class:`_GuardedBackend`);
 - bodies never kept, except a small capped one when the caller asks for it (the
   archive's JSON answer), and never read beyond a small cap (16 KiB: enough to
   reuse the connection after a short answer). Response headers beyond 100 KiB are
@@ -26,14 +27,16 @@ import asyncio
 import ipaddress
 import socket
 import ssl
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from http import HTTPStatus
+from typing import Any, TypeVar
 
+import httpcore
 import httpx
 
 from asean_timeline import __version__
@@ -41,6 +44,7 @@ from asean_timeline import __version__
 USER_AGENT = (
     f"asean-timeline/{__version__} (source link checker; +https://pypi.org/project/asean-timeline/)"
 )
+_E = TypeVar("_E", bound=BaseException)
 #: Statuses that mean "later, please": retried after Retry-After or a backoff.
 RETRY_STATUSES = frozenset({429, 503})
 #: Bodies up to this size are read and dropped, so that the connection can be reused.
@@ -112,7 +116,7 @@ class Fetcher:
         )
         self._client = httpx.AsyncClient(
             timeout=timeout,
-            limits=limits,
+            transport=_guarded_transport(limits, self.settings.allow_private),
             follow_redirects=False,
             # identity: a capped body is capped before, not after, decompression.
             headers={
@@ -157,14 +161,12 @@ class Fetcher:
         host = parsed.host.lower()
         if not host:
             return Reply(url, failure=Failure.PROTOCOL, error="the address names no host")
-        port = parsed.port or (443 if parsed.scheme == "https" else 80)
         async with self._slot(host):
             try:
                 async with asyncio.timeout(self.settings.deadline):
-                    refused = await self._refuse_address(url, host, port)
-                    if refused is not None:
-                        return refused
                     return await self._send(method, url, body_limit)
+            except PrivateAddressError as error:
+                return Reply(url, failure=Failure.PRIVATE, error=str(error))
             except TimeoutError:
                 return Reply(
                     url,
@@ -180,22 +182,6 @@ class Fetcher:
         per_host = self._hosts.setdefault(host, asyncio.Semaphore(self.settings.per_host))
         async with per_host, self._overall:
             yield
-
-    async def _refuse_address(self, url: str, host: str, port: int) -> Reply | None:
-        try:
-            addresses = await _resolve(host, port)
-        except (OSError, UnicodeError) as error:  # UnicodeError: not a possible host name
-            return Reply(url, failure=Failure.DNS, error=_printable(f"host not found ({error})"))
-        if self.settings.allow_private:
-            return None
-        private = [address for address in addresses if not is_public_address(address)]
-        if private:
-            return Reply(
-                url,
-                failure=Failure.PRIVATE,
-                error=f"{host} resolves to a private or local address ({private[0]})",
-            )
-        return None
 
     async def _send(self, method: str, url: str, body_limit: int) -> Reply:
         assert self._client is not None, "use the Fetcher in `async with`"
@@ -233,6 +219,82 @@ class Fetcher:
                     if name in response.headers
                 },
             )
+
+
+class PrivateAddressError(Exception):
+    """A host resolves to an address the checker may not connect to."""
+
+    def __init__(self, host: str, address: str) -> None:
+        super().__init__(f"{host} resolves to a private or local address ({address})")
+
+
+class HostNotFoundError(httpcore.ConnectError):
+    """The host name does not resolve (or cannot be a host name at all)."""
+
+
+class _GuardedBackend(httpcore.AsyncNetworkBackend):
+    """Connects only to public addresses: the name is resolved here, every address is
+    checked, and the connection is made to one of those very addresses (so a second
+    lookup cannot answer differently, as in DNS rebinding). TLS still names the host."""
+
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, allow_private: bool) -> None:
+        self._inner = inner
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await _resolve(host, port)
+        except (OSError, UnicodeError) as error:  # UnicodeError: not a possible host name
+            raise HostNotFoundError(_printable(f"host not found ({error})")) from error
+        refused = [address for address in addresses if not is_public_address(address)]
+        if refused and not self._allow_private:
+            raise PrivateAddressError(host, refused[0])
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except httpcore.ConnectError as error:
+                failure = error
+        assert failure is not None, "getaddrinfo returns at least one address"
+        raise failure
+
+    async def connect_unix_socket(
+        self,
+        path: str,
+        timeout: float | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("the checker does not use Unix sockets")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+def _guarded_transport(limits: httpx.Limits, allow_private: bool) -> httpx.AsyncHTTPTransport:
+    """httpx's transport, connecting through :class:`_GuardedBackend`.
+
+    httpx has no parameter for the network backend, so the transport's connection pool
+    (its ``_pool``) is replaced by an identical one that has it; the tests that expect
+    loopback hosts to be skipped fail if that ever stops working.
+    """
+    transport = httpx.AsyncHTTPTransport(limits=limits, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=httpx.create_ssl_context(trust_env=False),
+        max_connections=limits.max_connections,
+        max_keepalive_connections=limits.max_keepalive_connections,
+        keepalive_expiry=limits.keepalive_expiry,
+        network_backend=_GuardedBackend(httpcore.AnyIOBackend(), allow_private),
+    )
+    return transport
 
 
 def _reason(status: int) -> str:
@@ -298,23 +360,25 @@ def _classified(url: str, error: httpx.HTTPError, timeout: float) -> Reply:
     if isinstance(error, httpx.TimeoutException):
         return Reply(url, failure=Failure.TIMEOUT, error=f"no answer within {timeout:g} s")
     if isinstance(error, httpx.ConnectError):
-        if _caused_by(error, ssl.SSLError):
+        if _cause(error, ssl.SSLError) is not None:
             return Reply(url, failure=Failure.TLS, error=f"TLS failed ({_cause_text(error)})")
-        if _caused_by(error, socket.gaierror):
-            return Reply(url, failure=Failure.DNS, error="host not found")
+        not_found = _cause(error, HostNotFoundError)
+        if not_found is not None:
+            return Reply(url, failure=Failure.DNS, error=str(not_found))
         return Reply(url, failure=Failure.CONNECTION, error=f"cannot connect ({error})")
     if isinstance(error, httpx.RemoteProtocolError | httpx.DecodingError):
         return Reply(url, failure=Failure.PROTOCOL, error=f"broken HTTP answer ({error})")
     return Reply(url, failure=Failure.CONNECTION, error=f"request failed ({error})")
 
 
-def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
+def _cause(error: BaseException, kind: type[_E]) -> _E | None:
+    """``error`` or the first exception in its chain of causes that is a ``kind``."""
     seen: BaseException | None = error
     while seen is not None:
         if isinstance(seen, kind):
-            return True
+            return seen
         seen = seen.__cause__ or seen.__context__
-    return False
+    return None
 
 
 def _cause_text(error: BaseException) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import multiprocessing
+import os
 import sys
 import time
 from datetime import UTC, datetime
@@ -68,9 +69,9 @@ def main() -> None:
         bases = [f"http://{host}:{port}" for host, port in (ports.get(timeout=10) for _ in hosts)]
         urls = [f"{bases[n % len(bases)]}/page/{n}" for n in range(args.urls)]
         settings = Settings(concurrency=args.concurrency, allow_private=True, retries=0)
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         outcomes = run_checks(urls, settings, datetime.now(UTC))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     finally:
         server.terminate()
         server.join()
@@ -79,6 +80,10 @@ def main() -> None:
     print(
         f"{args.urls} URLs on {args.hosts} hosts, {args.delay * 1000:.0f} ms each, "
         f"concurrency {args.concurrency} (2 per host): {ok} ok"
+    )
+    print(
+        f"checker CPU {cpu:.2f} s ({cpu / args.urls * 1000:.2f} ms per URL), "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
     print(f"ideal {ideal:.2f} s, measured {elapsed:.2f} s, ratio {elapsed / ideal:.2f}x")
     if ok != args.urls:

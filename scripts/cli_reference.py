@@ -28,6 +28,7 @@ def reference() -> str:
         ["validate"],
         ["render"],
         ["export"],
+        ["publish", "caldav"],
         ["sources", "check"],
         ["sources", "archive"],
     ):

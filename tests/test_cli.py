@@ -233,12 +233,24 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 
 #: The modules of the CLI package, each loaded (without the library) to list its command.
-COMMAND_MODULES = ("app", "export", "render", "schema", "serve", "sources", "validate")
+COMMAND_MODULES = (
+    "app",
+    "export",
+    "filters",
+    "publish",
+    "render",
+    "schema",
+    "serve",
+    "sources",
+    "validate",
+)
 
 
 def test_cli_constants_match_the_library() -> None:
     """The CLI's copies of library constants (kept to start fast) are the library's."""
     from asean_timeline import cli as cli_module
+    from asean_timeline.caldav_server import PASSWORD_VARIABLE
+    from asean_timeline.cli import publish
     from asean_timeline.exporters import FORMATS as OUTPUT_FORMATS
     from asean_timeline.model import Status
     from asean_timeline.report import FORMATS
@@ -248,6 +260,7 @@ def test_cli_constants_match_the_library() -> None:
     assert cli_module.PROBLEM_FORMATS == FORMATS
     assert cli_module.FORMATS == OUTPUT_FORMATS
     assert tuple(status.value for status in Status) == cli_module.STATUSES
+    assert publish.PASSWORD_VARIABLE == PASSWORD_VARIABLE
 
 
 def test_help_imports_no_more_than_it_needs() -> None:

@@ -1,4 +1,4 @@
-"""The progress line: drawn on a terminal only, never in CI or a pipe."""
+"""The terminal progress line: shown on a terminal, silent otherwise or in CI."""
 
 from __future__ import annotations
 
@@ -9,35 +9,34 @@ import pytest
 from asean_timeline.progress import Progress
 
 
-class Terminal(io.StringIO):
-    """A stream that says it is a terminal."""
-
+class _Terminal(io.StringIO):
     def isatty(self) -> bool:
         return True
 
 
-def test_a_terminal_sees_counts_and_a_cleared_line(monkeypatch: pytest.MonkeyPatch) -> None:
-    """On a terminal (CI unset) the count is drawn in place and cleared at the end."""
+def test_progress_draws_counts_and_clears_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the line shows what, done/total, and is cleared at the end."""
     monkeypatch.delenv("CI", raising=False)
-    stream = Terminal()
-    progress = Progress("checking links", 2, stream)
-    progress.advance()
-    progress.advance()
-    progress.done()
+    stream = _Terminal()
+    with Progress("publishing", 10, stream) as progress:
+        progress.update(10)
     text = stream.getvalue()
-    assert "checking links 1/2" in text
-    assert "checking links 2/2" in text
+    assert "publishing: 10/10" in text
     assert text.endswith("\r\x1b[K")
 
 
-def test_ci_and_pipes_see_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
-    """CI set, or a stream that is not a terminal: nothing is written."""
-    monkeypatch.setenv("CI", "true")
-    on_ci = Terminal()
-    Progress("x", 1, on_ci).advance()
-    monkeypatch.delenv("CI")
-    piped = io.StringIO()
-    progress = Progress("x", 1, piped)
-    progress.advance()
-    progress.done()
-    assert on_ci.getvalue() == piped.getvalue() == ""
+@pytest.mark.parametrize("ci", [None, "true"])
+def test_progress_is_silent_off_a_terminal_or_in_ci(
+    monkeypatch: pytest.MonkeyPatch, ci: str | None
+) -> None:
+    """Not a terminal, or CI set: nothing is written."""
+    if ci is None:
+        monkeypatch.delenv("CI", raising=False)
+        stream: io.StringIO = io.StringIO()
+    else:
+        monkeypatch.setenv("CI", ci)
+        stream = _Terminal()
+    with Progress("publishing", 3, stream) as progress:
+        for done in range(1, 4):
+            progress.update(done)
+    assert stream.getvalue() == ""

@@ -1,7 +1,8 @@
 """Progress of long work on a terminal: counts, what is being done, time left.
 
-Silent unless standard error is a terminal and ``CI`` is unset, so logs and pipes
-never fill with it. One line, redrawn in place; :meth:`Progress.done` clears it.
+Silent unless standard error is a terminal and ``CI`` is unset, so logs and
+pipes never see carriage returns. Used by the CLI only (the library reports
+progress through callbacks and never prints).
 """
 
 from __future__ import annotations
@@ -11,38 +12,46 @@ import sys
 import time
 from typing import TextIO
 
+#: Redraw at most this often (seconds): a terminal is slower than a fast loop.
+_INTERVAL = 0.1
+
 
 class Progress:
-    """``checking links 120/2000, ~40 s left``, redrawn at most ten times a second."""
+    """One line on standard error, redrawn in place: ``what: done/total, about Ns left``."""
 
     def __init__(self, what: str, total: int, stream: TextIO | None = None) -> None:
         self.what = what
         self.total = total
-        self.count = 0
-        self._stream = stream if stream is not None else sys.stderr
-        self.enabled = self._stream.isatty() and not os.environ.get("CI")
-        self._started = time.monotonic()
-        self._drawn = 0.0
+        self.stream = stream if stream is not None else sys.stderr
+        self.enabled = self.stream.isatty() and not os.environ.get("CI")
+        self.started = time.monotonic()
+        self.drawn = 0.0
 
-    def advance(self, step: int = 1) -> None:
-        """Count ``step`` more done, and redraw if it is time to."""
-        self.count += step
+    def update(self, done: int, what: str | None = None) -> None:
+        """Show ``done`` of ``total`` (and a new description, if given)."""
+        if what is not None:
+            self.what = what
         if not self.enabled:
             return
         now = time.monotonic()
-        if now - self._drawn < 0.1 and self.count < self.total:
+        if now - self.drawn < _INTERVAL and done < self.total:
             return
-        self._drawn = now
-        text = f"{self.what} {self.count}/{self.total}"
-        elapsed = now - self._started
-        if 0 < self.count < self.total and elapsed > 1:
-            left = elapsed / self.count * (self.total - self.count)
-            text += f", ~{left:.0f} s left"
-        self._stream.write(f"\r\x1b[K{text}")
-        self._stream.flush()
+        self.drawn = now
+        line = f"{self.what}: {done}/{self.total}"
+        if 0 < done < self.total:
+            left = (now - self.started) / done * (self.total - done)
+            line += f", about {left:.0f}s left"
+        self.stream.write("\r\x1b[K" + line)
+        self.stream.flush()
 
-    def done(self) -> None:
-        """Clear the line."""
-        if self.enabled:
-            self._stream.write("\r\x1b[K")
-            self._stream.flush()
+    def close(self) -> None:
+        """Clear the line, so what the command prints next starts clean."""
+        if self.enabled and self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()

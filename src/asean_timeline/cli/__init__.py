@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import export, render, schema, serve, sources, validate
+from asean_timeline.cli import export, publish, render, schema, serve, sources, validate
 from asean_timeline.cli.app import FORMATS, PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["FORMATS", "PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-_COMMANDS = (export, render, schema, serve, sources, validate)  # imported for their registration
+#: Imported for their registration on the group.
+_COMMANDS = (export, publish, render, schema, serve, sources, validate)
 
 
 def main() -> None:

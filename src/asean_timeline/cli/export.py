@@ -11,7 +11,6 @@ from asean_timeline.cli.app import (
     DEFAULT_OUT,
     FORMATS,
     STATE_FILENAME,
-    STATUSES,
     cli,
     file_argument,
     output_option,
@@ -21,6 +20,7 @@ from asean_timeline.cli.app import (
     revision_time,
     strict_option,
 )
+from asean_timeline.cli.filters import build_query, filter_options
 
 
 @cli.command()
@@ -41,28 +41,7 @@ from asean_timeline.cli.app import (
     show_default=True,
     help="Revision history to number edits from (read only; render keeps it).",
 )
-@click.option(
-    "--country",
-    "countries",
-    multiple=True,
-    help="Keep events with this country (repeatable: any of them).",
-)
-@click.option(
-    "--tag", "tags", multiple=True, help="Keep events with this tag (repeatable: any of them)."
-)
-@click.option(
-    "--status",
-    "statuses",
-    type=click.Choice(STATUSES),
-    multiple=True,
-    help="Keep events with this status (repeatable).",
-)
-@click.option(
-    "--from", "start", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or after this day."
-)
-@click.option(
-    "--until", "end", type=click.DateTime(["%Y-%m-%d"]), help="Keep events on or before this day."
-)
+@filter_options
 @strict_option
 @problem_format_option("--error-format")
 def export(
@@ -89,20 +68,13 @@ def export(
       asean-timeline export --format json --country MY --tag summit
     """
     from asean_timeline.exporters import exporter
-    from asean_timeline.model import Query, Status
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
     from asean_timeline.write import write_files
 
     timeline, warnings = load_timeline(file, strict=strict)
     print_problems(warnings, problem_format())
-    query = Query(
-        tags_any=frozenset(tags),
-        countries_any=frozenset(code.upper() for code in countries),
-        statuses=frozenset(Status(value) for value in statuses),
-        start=start.date() if start else None,
-        end=end.date() if end else None,
-    )
+    query = build_query(countries, tags, statuses, start, end)
     previous = read_state(revisions_path).revisions
     files = build_outputs(
         select(timeline, query),

@@ -160,16 +160,22 @@ def check(
     path = cache_file or linkcache.cache_path(file)
     cached = {} if no_cache else linkcache.read_cache(path)
     now = datetime.now(UTC)
-    progress = Progress("checking links", len({target.url for target in targets}))
-    outcomes = run_checks(
-        (target.url for target in targets),
-        _settings(concurrency, timeout, retries, allow_private),
-        now,
-        cached=cached,
-        max_age=timedelta(days=max_age),
-        on_outcome=lambda _outcome: progress.advance(),
-    )
-    progress.done()
+    checked = 0
+
+    def advance(_outcome: object) -> None:
+        nonlocal checked
+        checked += 1
+        progress.update(checked)
+
+    with Progress("checking links", len({target.url for target in targets})) as progress:
+        outcomes = run_checks(
+            (target.url for target in targets),
+            _settings(concurrency, timeout, retries, allow_private),
+            now,
+            cached=cached,
+            max_age=timedelta(days=max_age),
+            on_outcome=advance,
+        )
     if not no_cache:
         try:
             linkcache.write_cache(path, outcomes)

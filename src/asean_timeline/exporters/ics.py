@@ -51,6 +51,33 @@ def render(
     return b"".join(parts)
 
 
+def event_calendars(timeline: Timeline, revisions: Revisions) -> dict[str, bytes]:
+    """Each event alone as a VCALENDAR, by UID: what a CalDAV server stores per event.
+
+    The VEVENT and the VTIMEZONE it uses are byte-identical to the ones
+    :func:`render` writes for ``timeline``. The header keeps VERSION, PRODID and
+    CALSCALE only: RFC 4791 §4.1 forbids METHOD in a calendar collection, and
+    the calendar's name and refresh interval belong to the collection.
+    """
+    domain = timeline.calendar.uid_domain
+    head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\nCALSCALE:GREGORIAN\r\n"
+    zones: dict[str, str] = {}
+    for name, first_year, last_year in _zones_needed(timeline):
+        from asean_timeline.vtimezone import vtimezone_lines  # only for timed events
+
+        zones[name] = _lines_text(
+            (prop, (), value) for prop, value in vtimezone_lines(name, first_year, last_year)
+        )
+    stamps: dict[datetime, str] = {}
+    calendars = {}
+    for event in timeline.events:
+        zone = event.when.zone if isinstance(event.when, Timed) else None
+        text = head + zones.get(zone or "", "")
+        text += _vevent(event, revisions[event.id], domain, stamps) + "END:VCALENDAR\r\n"
+        calendars[uid(event, domain)] = text.encode()
+    return calendars
+
+
 def _lines_text(lines: Iterable[Line]) -> str:
     return "".join([content_line(name, value, params) for name, params, value in lines])
 

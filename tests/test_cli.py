@@ -322,6 +322,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
         [
             "asean_timeline",
             "asean_timeline.cli",
+            "asean_timeline.inputfile",
             "asean_timeline.load",
             "asean_timeline.model",
             "asean_timeline.problems",

@@ -66,6 +66,7 @@ CALENDARS = {
     "full.toml": TESTS / "data" / "full.toml",
 }
 ZONES = TESTS / "data" / "zones.toml"
+HISTORY = TESTS / "data" / "zone_history.toml"
 RENDERED_AT = datetime(2024, 1, 1, tzinfo=UTC)
 #: Occurrences compared per event (every event in our test data has fewer).
 MAX_OCCURRENCES = 100
@@ -114,6 +115,11 @@ def full(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
 @pytest.fixture(scope="module")
 def zones(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
     return render(ZONES, tmp_path_factory.mktemp("ics"))
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory: pytest.TempPathFactory) -> Rendered:
+    return render(HISTORY, tmp_path_factory.mktemp("ics"))
 
 
 # --- normalisation -----------------------------------------------------------
@@ -697,6 +703,33 @@ def test_every_parser_reads_our_vtimezones_in_summer_and_winter(
     starts = PARSERS[parser].occurrences(zones)
     view = {key: instants(e["start"], e["end"], starts[key]) for key, e in events.items()}
     assert view == zoneinfo_instants(ZONES)
+
+
+def test_zone_history_mixes_yearly_rules_that_end_with_dated_changes(history: Rendered) -> None:
+    """zone_history.toml's VTIMEZONEs have RRULEs with and without UNTIL, and RDATEs."""
+    text = history.ics.decode("utf-8")
+    assert ";UNTIL=" in text
+    assert "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=2SU\r\n" in text  # New York since 2007
+    assert "RDATE:20200321T000000\r\n" in text  # Tehran: no weekday rule
+
+
+def test_zone_history_model_matches_zoneinfo(history: Rendered) -> None:
+    """The model's instants for zone_history.toml are zoneinfo's."""
+    model = model_events(history.timeline)
+    starts = model_occurrences(history.timeline)
+    view = {key: instants(e["start"], e["end"], starts[key]) for key, e in model.items()}
+    assert view == zoneinfo_instants(HISTORY)
+
+
+@pytest.mark.parametrize("parser", each_parser())
+def test_every_parser_reads_our_vtimezones_through_rule_changes(
+    history: Rendered, parser: str
+) -> None:
+    """Each parser places every occurrence in zones whose rules changed at zoneinfo's instant."""
+    events = PARSERS[parser].events(history)
+    starts = PARSERS[parser].occurrences(history)
+    view = {key: instants(e["start"], e["end"], starts[key]) for key, e in events.items()}
+    assert view == zoneinfo_instants(HISTORY)
 
 
 # --- the harnesses themselves ----------------------------------------------------

@@ -137,3 +137,62 @@ def test_corpus_is_mostly_caught_by_the_schema_too() -> None:
         for p in _corpus_documents()
     )
     assert caught >= len(_corpus_documents()) // 2
+
+
+def test_schema_limits_and_patterns_are_the_validators() -> None:
+    """Every limit and pattern in the schema is the one in validate.constants."""
+    from asean_timeline.schema import json_pattern
+    from asean_timeline.validate import constants
+
+    document = schema()
+    calendar = document["properties"]["calendar"]["properties"]
+    event = document["properties"]["events"]["items"]["properties"]
+    subcalendar = document["properties"]["calendars"]["items"]["properties"]
+    source = event["sources"]["items"]["properties"]
+    year = next(item for item in event["date"]["anyOf"] if item.get("type") == "integer")
+    assert (year["minimum"], year["maximum"]) == (constants.MIN_YEAR, constants.MAX_YEAR)
+    partial = next(item for item in event["date"]["anyOf"] if "pattern" in item)
+    assert partial["pattern"] == json_pattern(constants.PARTIAL_DATE)
+    assert source["published"]["anyOf"][1]["pattern"] == json_pattern(constants.PARTIAL_DATE)
+    assert event["duration"]["pattern"] == json_pattern(constants.DURATION_PATTERN)
+    assert calendar["refresh_interval"]["pattern"] == json_pattern(constants.DURATION_PATTERN)
+    for identifier in (event["id"], subcalendar["id"]):
+        assert identifier["pattern"] == json_pattern(constants.ID_PATTERN)
+        assert identifier["maxLength"] == constants.MAX_LENGTH["id"]
+    assert event["tags"]["items"]["pattern"] == json_pattern(constants.TAG_PATTERN)
+    assert event["tags"]["items"]["maxLength"] == constants.MAX_LENGTH["tag"]
+    assert calendar["uid_domain"]["pattern"] == json_pattern(constants.DOMAIN_PATTERN)
+    assert calendar["uid_domain"]["maxLength"] == constants.MAX_DOMAIN_LENGTH
+    assert calendar["language"]["pattern"] == json_pattern(constants.LANGUAGE_PATTERN)
+    assert calendar["language"]["maxLength"] == constants.MAX_LANGUAGE_LENGTH
+    for field in ("title", "location", "description"):
+        assert event[field]["maxLength"] == constants.MAX_LENGTH[field]
+    for url in (event["url"], calendar["url"], source["url"]):
+        assert url["maxLength"] == constants.MAX_LENGTH["url"]
+
+
+@pytest.mark.parametrize(
+    ("name", "samples"),
+    [
+        ("ID_PATTERN", ["summit-2023", "a", "-a", "a-", "A", "a_b", "a\n", ""]),
+        ("DOMAIN_PATTERN", ["example.org", "a", "-x.org", "x.org.", "EXAMPLE.org"]),
+        ("PARTIAL_DATE", ["2023", "2023-04", "2023-04-01", "23", "2023-4", "2023-04-01x"]),
+        ("DURATION_PATTERN", ["PT2H", "P1W", "P1DT30M", "PT", "2H", "P1H"]),
+        ("LANGUAGE_PATTERN", ["en", "en-GB", "zh-Hant-TW", "e", "en_GB"]),
+    ],
+)
+def test_schema_patterns_accept_what_the_validator_accepts(name: str, samples: list[str]) -> None:
+    """The schema's form of each pattern (as JSON Schema applies it) agrees with the validator's
+    own pattern on values it accepts and refuses (a bare final newline included)."""
+    import re
+
+    from asean_timeline.schema import json_pattern
+    from asean_timeline.validate import constants
+
+    pattern: re.Pattern[str] = getattr(constants, name)
+    checker = jsonschema.Draft7Validator({"type": "string", "pattern": json_pattern(pattern)})
+    for sample in samples:
+        validator_accepts = pattern.fullmatch(sample) is not None
+        # Python's $ also matches before a final newline: that is the patterns' own matter
+        # (full-string matching in the validator), not a difference between the two.
+        assert checker.is_valid(sample) == validator_accepts or sample.endswith("\n"), sample

@@ -14,15 +14,14 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from asean_timeline.inputfile import MAX_INPUT_BYTES, InputReadError, limit_text, read_input
 from asean_timeline.model import month_name
 from asean_timeline.problems import InvalidInputError, Problem
 
 if TYPE_CHECKING:
     from asean_timeline.scanner import Positions
 
-#: Inputs larger than this are refused before parsing (see README, "Limits").
-MAX_INPUT_BYTES = 100 * 1024 * 1024
-_LIMIT_TEXT = f"{MAX_INPUT_BYTES:,} ({MAX_INPUT_BYTES >> 20} MiB)"
+_LIMIT_TEXT = limit_text(MAX_INPUT_BYTES)
 #: Lists and tables nested deeper than this are refused (TOML parsers recurse).
 MAX_NESTING = 100
 
@@ -61,20 +60,15 @@ def read_document(path: Path, display_name: str | None = None) -> Document:
     """Read and parse ``path``; raise :class:`InvalidInputError` if it is not usable TOML."""
     name = display_name or str(path)
     try:
-        if path.is_dir():
-            raise _fail(
-                name,
-                "this is a folder, not a file",
-                f"give the path of the events.toml file itself, e.g. {path / 'events.toml'}",
-            )
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise _fail(
-                name,
-                f"the file is {size:,} bytes; the limit is {_LIMIT_TEXT}",
-                "split the timeline into several files",
-            )
-        raw = path.read_bytes()
+        raw = read_input(path)
+    except InputReadError as error:
+        raise _fail(name, error.message, error.hint) from None
+    except IsADirectoryError:
+        raise _fail(
+            name,
+            "this is a folder, not a file",
+            f"give the path of the events.toml file itself, e.g. {path / 'events.toml'}",
+        ) from None
     except FileNotFoundError:
         raise _fail(
             name,

@@ -31,12 +31,15 @@ SUBCALENDAR_PATH = re.compile(r"^calendars/(?:countries/[A-Z]{2}|tags/[a-z0-9-]+
 
 def read_state(path: Path) -> State:
     """What the previous render left (revisions, files), or nothing if ``path`` is absent."""
+    from asean_timeline.inputfile import InputReadError, read_input
     from asean_timeline.revisions import State, StateError, loads_state
 
     try:
-        raw = path.read_bytes()
+        raw = read_input(path)  # bounded: a link to /dev/zero is refused, not read forever
     except (FileNotFoundError, NotADirectoryError):
         return State({})  # a first render; an unusable folder is reported when writing
+    except InputReadError as error:
+        raise _state_problem(path, error.message) from None
     except OSError as error:
         raise _state_problem(path, error.strerror or str(error)) from None
     try:

@@ -47,5 +47,20 @@ class InvalidInputError(Exception):
         self.problems = problems
 
 
+#: What to do about an :class:`OutputError`, unless it says otherwise.
+OUTPUT_FOLDER_HINT = "check the --out folder exists and is writable"
+
+
 class OutputError(Exception):
-    """The output folder cannot be written; the message says which path and why."""
+    """An output cannot be written; the message says which path and why, the hint what to do.
+
+    Both are kept in ``args``, so the error survives pickling (worker processes send it).
+    """
+
+    def __init__(self, message: str, hint: str = OUTPUT_FOLDER_HINT) -> None:
+        super().__init__(message, hint)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message

@@ -27,7 +27,7 @@ def human(problem: Problem) -> str:
 
 def as_json(problem: Problem) -> str:
     """One JSON object on one line; the schema is documented in the README."""
-    import json  # only for --format json: kept off every start-up
+    import json  # only for --error-format json: kept off every start-up
 
     return json.dumps(
         {

@@ -27,6 +27,12 @@ from asean_timeline.records import event_record
 
 STATE_FILENAME = "revisions.json"
 _FORMAT_VERSION = 1
+#: Revision times lie in this range (so a second can always be added, and every output
+#: can write them).
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(9997, 12, 31, 23, 59, 59, tzinfo=UTC)
+#: iCalendar's SEQUENCE is an INTEGER: a signed 32-bit number (RFC 5545, 3.3.8).
+MAX_SEQUENCE = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +76,8 @@ def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> 
             result[event.id] = old
         else:
             modified = max(now, old.modified + timedelta(seconds=1))
-            result[event.id] = Revision(digest, old.sequence + 1, old.created, modified)
+            sequence = min(old.sequence + 1, MAX_SEQUENCE)
+            result[event.id] = Revision(digest, sequence, old.created, modified)
     return result
 
 
@@ -114,12 +121,7 @@ def loads_state(raw: bytes) -> State:
             raise StateError(f"unsupported format {document.get('format')!r}")
         files = tuple(str(name) for name in document.get("files", []))
         revisions = {
-            str(event_id): Revision(
-                fingerprint=str(item["fingerprint"]),
-                sequence=int(item["sequence"]),
-                created=_parse_stamp(item["created"]),
-                modified=_parse_stamp(item["modified"]),
-            )
+            str(event_id): _revision(str(event_id), item)
             for event_id, item in document["events"].items()
         }
         return State(revisions, files)
@@ -127,6 +129,27 @@ def loads_state(raw: bytes) -> State:
         raise StateError(str(error)) from None
     except (TypeError, ValueError) as error:
         raise StateError(str(error)) from None
+
+
+def _revision(event_id: str, item: Any) -> Revision:
+    """One event's entry, checked: a sequence iCalendar can hold, times in range and in order."""
+    sequence = item["sequence"]
+    if type(sequence) is not int or not 0 <= sequence <= MAX_SEQUENCE:
+        raise StateError(
+            f"event {event_id!r}: sequence {sequence!r} is not a whole number from 0 to "
+            f"{MAX_SEQUENCE:,}"
+        )
+    created = _parse_stamp(item["created"])
+    modified = _parse_stamp(item["modified"])
+    for name, value in (("created", created), ("modified", modified)):
+        if not EARLIEST <= value <= LATEST:
+            raise StateError(
+                f"event {event_id!r}: {name} {_stamp(value)} is outside {EARLIEST.year} to "
+                f"{LATEST.year}"
+            )
+    if modified < created:
+        raise StateError(f"event {event_id!r}: modified is before created")
+    return Revision(str(item["fingerprint"]), sequence, created, modified)
 
 
 def _stamp(value: datetime) -> str:

@@ -9,22 +9,42 @@ also checks what needs reasoning (real dates, DST gaps, duplicate ids, RRULEs).
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import orjson
 
 from asean_timeline import reference
 from asean_timeline.model import Status
-from asean_timeline.validate import (
+from asean_timeline.validate.constants import (
+    DOMAIN_PATTERN,
+    DURATION_PATTERN,
     ID_PATTERN,
+    LANGUAGE_PATTERN,
+    MAX_DOMAIN_LENGTH,
+    MAX_LANGUAGE_LENGTH,
     MAX_LENGTH,
+    MAX_YEAR,
+    MIN_YEAR,
+    PARTIAL_DATE,
     TAG_PATTERN,
 )
 
 SCHEMA_ID = "https://example.org/asean-timeline/events.schema.json"
 
-_PARTIAL_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-_DURATION = r"^P(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+S)?)?$"
+
+def json_pattern(pattern: re.Pattern[str]) -> str:
+    """A validator pattern in the regular-expression dialect JSON Schema uses (ECMA 262).
+
+    Python's named groups become plain groups and its whole-string anchors
+    (``\\A``, ``\\Z``) become ``^`` and ``$``, which in ECMA 262 match only at the ends.
+    """
+    text = re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern)
+    return text.replace(r"\A", "^").replace(r"\Z", "$")
+
+
+_PARTIAL_DATE = json_pattern(PARTIAL_DATE)
+_DURATION = json_pattern(DURATION_PATTERN)
 _HTTP_URL = r"^https?://[^\s]+$"
 _DATE = {"type": "string", "format": "date"}
 _LOCAL_OR_OFFSET_DATE_TIME = {
@@ -65,7 +85,7 @@ def schema() -> dict[str, Any]:
         "properties": {
             "id": {
                 "type": "string",
-                "pattern": ID_PATTERN.pattern,
+                "pattern": json_pattern(ID_PATTERN),
                 "maxLength": MAX_LENGTH["id"],
                 "description": "Stable identifier; becomes the calendar UID. Never change it.",
             },
@@ -77,7 +97,7 @@ def schema() -> dict[str, Any]:
                 "anyOf": [
                     _DATE,
                     {"type": "string", "pattern": _PARTIAL_DATE},
-                    {"type": "integer", "minimum": 1, "maximum": 9999},
+                    {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
                 ],
             },
             "start": {
@@ -112,7 +132,7 @@ def schema() -> dict[str, Any]:
                 "type": "array",
                 "items": {
                     "type": "string",
-                    "pattern": TAG_PATTERN.pattern,
+                    "pattern": json_pattern(TAG_PATTERN),
                     "maxLength": MAX_LENGTH["tag"],
                 },
             },
@@ -133,9 +153,17 @@ def schema() -> dict[str, Any]:
             "title": _text("The calendar's name.", MAX_LENGTH["title"], required_non_empty=True),
             "description": _text("What the calendar covers.", MAX_LENGTH["description"]),
             "timezone": {"type": "string", "enum": zones},
-            "url": {"type": "string", "pattern": _HTTP_URL},
-            "uid_domain": {"type": "string", "pattern": r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$"},
-            "language": {"type": "string"},
+            "url": {"type": "string", "pattern": _HTTP_URL, "maxLength": MAX_LENGTH["url"]},
+            "uid_domain": {
+                "type": "string",
+                "pattern": json_pattern(DOMAIN_PATTERN),
+                "maxLength": MAX_DOMAIN_LENGTH,
+            },
+            "language": {
+                "type": "string",
+                "pattern": json_pattern(LANGUAGE_PATTERN),
+                "maxLength": MAX_LANGUAGE_LENGTH,
+            },
             "refresh_interval": {"type": "string", "pattern": _DURATION},
         },
     }
@@ -148,7 +176,8 @@ def schema() -> dict[str, Any]:
         "properties": {
             "id": {
                 "type": "string",
-                "pattern": ID_PATTERN.pattern,
+                "pattern": json_pattern(ID_PATTERN),
+                "maxLength": MAX_LENGTH["id"],
                 "description": "File name: dist/calendars/<id>.ics.",
             },
             "title": _text(

@@ -8,11 +8,18 @@ the problems (escaped), until the input is fixed.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import io
+import os
+import stat
+import sys
 import threading
+import urllib.parse
 from collections.abc import Callable
 from functools import partial
+from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -27,6 +34,22 @@ MEDIA_TYPES = {
 }
 #: Files whose type is more specific than their extension's.
 NAMED_MEDIA_TYPES = {"feed.json": "application/feed+json"}
+
+
+#: Seconds a connection may stay silent before it is closed.
+IDLE_TIMEOUT = 10.0
+#: Connections the kernel may queue before they are accepted (capped by the system).
+LISTEN_BACKLOG = 1024
+#: The banner's look: a ``<style>`` element the page's CSP is extended to allow (by hash).
+BANNER_STYLE = (
+    ".asean-timeline-problems{background:#7a0000;color:#fff;padding:1em;"
+    "font:16px/1.4 system-ui,sans-serif}"
+)
+
+
+def _csp_hash(source: str) -> str:
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return f"'sha256-{base64.b64encode(digest).decode('ascii')}'"
 
 
 class Preview:
@@ -46,19 +69,38 @@ class Preview:
                 return b""
             items = "".join(f"<li>{html.escape(p)}</li>" for p in self.problems)
         return (
-            '<div role="alert" style="background:#7a0000;color:#fff;padding:1em;'
-            'font:16px/1.4 system-ui,sans-serif">'
+            f"<style>{BANNER_STYLE}</style>"
+            '<div class="asean-timeline-problems" role="alert">'
             "<strong>events.toml has problems; showing the last good render.</strong>"
             f"<ul>{items}</ul></div>"
         ).encode()
 
 
-class _Handler(SimpleHTTPRequestHandler):
-    preview: Preview
+def with_banner(page: bytes, banner: bytes) -> bytes:
+    """``page`` with ``banner`` after ``<body>``, its style allowed by the page's own CSP."""
+    body = page.replace(b"<body>", b"<body>" + banner, 1)
+    if banner not in body:
+        body = banner + body
+    allowed = f"style-src {_csp_hash(BANNER_STYLE)} ".encode()
+    return body.replace(b"style-src ", allowed, 1) if b"style-src " in body else body
 
-    def __init__(self, *args: Any, preview: Preview, **kwargs: Any) -> None:
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves regular files inside the folder to requests for this server's own address.
+
+    Refused: another ``Host`` (DNS rebinding), a path that is not UTF-8 or holds
+    control characters (400), hidden names (the staging folder, the lock), links
+    leading out of the folder, anything but regular files, and folders without
+    ``index.html`` (404, never a listing).
+    """
+
+    preview: Preview
+    timeout = IDLE_TIMEOUT  # per connection: a silent client is dropped
+
+    def __init__(self, *args: Any, preview: Preview, root: str, **kwargs: Any) -> None:
         self.preview = preview
-        super().__init__(*args, **kwargs)
+        self.root = root
+        super().__init__(*args, directory=root, **kwargs)
 
     def guess_type(self, path: str | Any) -> str:
         name = Path(str(path)).name
@@ -67,20 +109,66 @@ class _Handler(SimpleHTTPRequestHandler):
         return MEDIA_TYPES.get(Path(name).suffix, super().guess_type(path))
 
     def send_head(self) -> Any:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
+        allowed: frozenset[str] = getattr(self.server, "allowed_hosts", frozenset())
+        if self.headers.get("Host", "").lower() not in allowed:
+            self.send_error(HTTPStatus.MISDIRECTED_REQUEST, "Host not served here")
+            return None
+        raw_path = urllib.parse.urlsplit(self.path).path
+        try:
+            # http.server decoded the request line as Latin-1: back to its bytes, then UTF-8.
+            path = urllib.parse.unquote_to_bytes(raw_path.encode("latin-1")).decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            self.send_error(HTTPStatus.BAD_REQUEST, "The path is not UTF-8")
+            return None
+        if not path.startswith("/") or any(ord(c) < 32 or ord(c) == 127 for c in path):
+            self.send_error(HTTPStatus.BAD_REQUEST, "The path holds control characters")
+            return None
+        parts = [part for part in path.split("/") if part]
+        if any(part.startswith(".") for part in parts):  # .., the staging folder, the lock
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        target = Path(self.root).joinpath(*parts)
+        if target.is_dir():
+            if not path.endswith("/"):
+                self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                self.send_header("Location", urllib.parse.quote(path + "/"))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return None
+            target = target / "index.html"
+        elif path.endswith("/"):
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
+        body = self._read_inside(target)
+        if body is None:
+            self.send_error(HTTPStatus.NOT_FOUND, "File not found")
+            return None
         banner = self.preview.banner()
-        if not banner or path.suffix != ".html" or not path.is_file():
-            return super().send_head()
-        body = path.read_bytes().replace(b"<body>", b"<body>" + banner, 1)
-        if banner not in body:
-            body = banner + body
-        self.send_response(200)
-        self.send_header("Content-Type", MEDIA_TYPES[".html"])
+        if banner and target.suffix == ".html":
+            body = with_banner(body, banner)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", self.guess_type(target))
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("X-Content-Type-Options", "nosniff")
         self.end_headers()
         return io.BytesIO(body)
+
+    def _read_inside(self, target: Path) -> bytes | None:
+        """The bytes of ``target`` if it is a regular file inside the folder (links resolved)."""
+        real = os.path.realpath(target)
+        if os.path.commonpath([real, self.root]) != self.root:
+            return None
+        try:
+            with Path(real).open("rb") as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                    return None
+                return stream.read()
+        except OSError:
+            return None
+
+    def list_directory(self, path: str | os.PathLike[str]) -> None:
+        """Never a listing."""
+        self.send_error(HTTPStatus.NOT_FOUND, "File not found")
 
     def end_headers(self) -> None:
         self.send_header("Cache-Control", "no-store")
@@ -90,30 +178,70 @@ class _Handler(SimpleHTTPRequestHandler):
         """Requests are not logged; the CLI reports renders and problems."""
 
 
-def make_server(out_dir: Path, port: int, preview: Preview) -> ThreadingHTTPServer:
-    """A server for ``out_dir`` on 127.0.0.1 (``port`` 0 picks a free one)."""
-    handler = partial(_Handler, directory=str(out_dir), preview=preview)
-    return ThreadingHTTPServer(("127.0.0.1", port), handler)
+class PreviewServer(ThreadingHTTPServer):
+    """A thread per connection, a deep listen queue, and no tracebacks for vanished clients."""
+
+    daemon_threads = True
+    block_on_close = False
+    request_queue_size = LISTEN_BACKLOG
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler: Callable[..., _Handler],
+        on_error: Callable[[str], None],
+    ) -> None:
+        super().__init__(address, handler)
+        self.on_error = on_error
+        port = self.server_address[1]
+        hosts = {f"127.0.0.1:{port}", f"localhost:{port}"}
+        if port == 80:
+            hosts |= {"127.0.0.1", "localhost"}
+        self.allowed_hosts = frozenset(hosts)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        error = sys.exc_info()[1]
+        if isinstance(error, ConnectionError | TimeoutError):
+            return  # the client went away (a closed tab, a cancelled download)
+        self.on_error(f"a request failed: {error!r}")
+
+
+def make_server(
+    out_dir: Path,
+    port: int,
+    preview: Preview,
+    on_error: Callable[[str], None] = lambda message: None,
+) -> PreviewServer:
+    """A server for ``out_dir`` on 127.0.0.1 (``port`` 0 picks a free one).
+
+    ``OSError`` when the port cannot be had (taken, or not permitted).
+    """
+    root = os.path.realpath(out_dir)
+    handler = partial(_Handler, preview=preview, root=root)
+    return PreviewServer(("127.0.0.1", port), handler, on_error)
 
 
 def watch(
     source: Path,
-    rerender: Callable[[], None],
+    rerender: Callable[[], bool],
     stop: threading.Event,
     interval: float = 0.3,
 ) -> None:
-    """Call ``rerender`` whenever ``source`` changes, until ``stop`` is set."""
+    """Call ``rerender`` whenever ``source`` changes, until ``stop`` is set.
+
+    When ``rerender`` returns False (the output folder was busy) it is called
+    again on the next round, changed or not.
+    """
 
     def signature() -> tuple[int, int] | None:
         try:
-            stat = source.stat()
+            status = source.stat()
         except OSError:
             return None
-        return stat.st_mtime_ns, stat.st_size
+        return status.st_mtime_ns, status.st_size
 
     last = signature()
     while not stop.wait(interval):
         current = signature()
-        if current != last:
+        if current != last and rerender():
             last = current
-            rerender()

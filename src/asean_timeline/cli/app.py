@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from asean_timeline import __version__
 
@@ -54,7 +56,7 @@ class Cli(click.Group):
                 ctx.exit(1)
             if isinstance(error, OutputError):
                 click.secho(f"error: {error}", err=True, fg="red")
-                click.echo("  fix: check the --out folder exists and is writable", err=True)
+                click.echo(f"  fix: {error.hint}", err=True)
                 ctx.exit(1)
             raise
 
@@ -78,26 +80,48 @@ def print_problems(problems: Sequence[Problem], style: str) -> None:
         click.echo(report.summary(problems), err=True)
 
 
-def _remember_format(ctx: click.Context, _param: click.Parameter, value: str) -> str:
-    ctx.meta[_FORMAT_KEY] = value
-    return value
+def _remember_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:  # the hidden alias, not given
+        return
+    if param.name and ctx.get_parameter_source(param.name) is ParameterSource.DEFAULT:
+        ctx.meta.setdefault(_FORMAT_KEY, value)  # the alias, if given, has its say
+    else:
+        ctx.meta[_FORMAT_KEY] = value
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
+#: The option that chooses how problems are printed, in every command that has one.
+PROBLEM_FORMAT_OPTION = "--error-format"
 
-def problem_format_option(name: str) -> Callable[[_F], _F]:
-    return click.option(
-        name,
-        "problem_format",
-        type=click.Choice(PROBLEM_FORMATS),
-        default="human",
-        show_default=True,
-        expose_value=False,
-        is_eager=True,
-        callback=_remember_format,
-        help="How to print problems: for people, as JSON Lines, or as GitHub annotations.",
-    )
+
+def problem_format_option(hidden_alias: str | None = None) -> Callable[[_F], _F]:
+    """``--error-format human|json|github``; ``hidden_alias`` is an older spelling still read.
+
+    validate and render called it ``--format`` before export needed that name
+    for its output format; they keep reading ``--format``, without showing it.
+    """
+
+    def decorate(command: _F) -> _F:
+        shared: dict[str, Any] = {
+            "type": click.Choice(PROBLEM_FORMATS),
+            "expose_value": False,
+            "is_eager": True,
+            "callback": _remember_format,
+        }
+        if hidden_alias is not None:
+            alias = click.option(hidden_alias, "problem_format_alias", hidden=True, **shared)
+            command = alias(command)
+        return click.option(
+            PROBLEM_FORMAT_OPTION,
+            "problem_format",
+            default="human",
+            show_default=True,
+            help="How to print problems: for people, as JSON Lines, or as GitHub annotations.",
+            **shared,
+        )(command)
+
+    return decorate
 
 
 file_argument = click.argument(
@@ -132,12 +156,89 @@ strict_option = click.option(
 )
 
 
+def write_output(output: Path, content: bytes) -> None:
+    """Write ``content`` to the ``-o`` file, or to standard output for ``-`` (and check it went).
+
+    A closed standard output, a full disk (``/dev/full``) or a closed pipe is an
+    :class:`OutputError` (exit 1), not a silent success.
+    """
+    from asean_timeline.problems import OutputError
+
+    if str(output) != "-":
+        from asean_timeline.write import write_file
+
+        write_file(output, content)
+        return
+    fix = "check where standard output goes (a full disk? a closed pipe?), or write a file with -o"
+    stream = sys.stdout
+    if stream is None:
+        raise OutputError("standard output is closed", fix)
+    try:
+        binary = getattr(stream, "buffer", None)
+        if binary is not None:
+            stream.flush()
+            binary.write(content)
+            binary.flush()
+        else:
+            stream.write(content.decode("utf-8"))
+            stream.flush()
+    except OSError as error:
+        _forget_stdout()
+        raise OutputError(
+            f"cannot write to standard output: {error.strerror or error}", fix
+        ) from None
+
+
+def _forget_stdout() -> None:
+    """Point file descriptor 1 at /dev/null, so exiting does not fail again on flushing it."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError, AttributeError):  # no descriptor (a test's captured stream)
+        pass
+
+
 def revision_time(file: Path) -> datetime:
-    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the file's mtime."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.fromtimestamp(int(file.stat().st_mtime), UTC)
+    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the file's mtime.
+
+    A SOURCE_DATE_EPOCH that is not a whole number of seconds, or either time
+    outside the years revisions can hold, is the user's mistake
+    (:class:`InvalidInputError`), not a fallback.
+    """
+    from asean_timeline.problems import InvalidInputError, Problem
+    from asean_timeline.revisions import EARLIEST, LATEST
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.strip():  # set and not blank (blank counts as unset, as in most tools)
+        where, fix = (
+            "SOURCE_DATE_EPOCH",
+            (
+                "set it to a whole number of seconds since 1970-01-01 UTC, e.g. "
+                "SOURCE_DATE_EPOCH=$(git log -1 --format=%ct), or unset it"
+            ),
+        )
+        seconds = int(epoch.strip()) if epoch.strip().isdigit() else None
+        if seconds is None:
+            raise InvalidInputError(
+                [Problem(f"{epoch[:40]!r} is not a whole number of seconds", file=where, hint=fix)]
+            )
+    else:
+        where, fix = str(file), "set its modification time to now (touch it) and run again"
+        seconds = int(file.stat().st_mtime)
+    if not int(EARLIEST.timestamp()) <= seconds <= int(LATEST.timestamp()):
+        stamp = f"{seconds:,} seconds since 1970"
+        raise InvalidInputError(
+            [
+                Problem(
+                    f"the revision time ({stamp}) is outside the years {EARLIEST.year} to "
+                    f"{LATEST.year}",
+                    file=where,
+                    hint=fix,
+                )
+            ]
+        )
+    return datetime.fromtimestamp(seconds, UTC)
 
 
 # A fixed help width keeps the README's CLI reference identical on every machine.

@@ -19,6 +19,7 @@ from asean_timeline.cli.app import (
     problem_format_option,
     revision_time,
     strict_option,
+    write_output,
 )
 from asean_timeline.cli.filters import build_query, filter_options
 
@@ -43,7 +44,7 @@ from asean_timeline.cli.filters import build_query, filter_options
 )
 @filter_options
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def export(
     output_format: str,
     file: Path,
@@ -70,7 +71,6 @@ def export(
     from asean_timeline.exporters import exporter
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
-    from asean_timeline.write import write_files
 
     timeline, warnings = load_timeline(file, strict=strict)
     print_problems(warnings, problem_format())
@@ -84,7 +84,4 @@ def export(
         subcalendars=False,
     )
     content = files[exporter(output_format).filename]
-    if str(output) == "-":
-        click.echo(content, nl=False)  # bytes go to the binary stream unchanged
-    else:
-        write_files(output.parent, {output.name: content})
+    write_output(output, content)

@@ -45,7 +45,7 @@ from asean_timeline.cli.app import (
     f"{PARALLEL_FROM_EVENTS:,} events or more, else 1].",
 )
 @strict_option
-@problem_format_option("--format")
+@problem_format_option(hidden_alias="--format")
 def render(
     file: Path, out_dir: Path, check: bool, subcalendars: bool, jobs: int | None, strict: bool
 ) -> None:
@@ -65,28 +65,36 @@ def render(
       asean-timeline render events.toml --out public
       asean-timeline render --check    # in CI: is dist/ up to date?
     """
+    from contextlib import nullcontext
+
     from asean_timeline import workers
+    from asean_timeline.folderlock import holding
     from asean_timeline.pipeline import load_timeline, obsolete_files, plan_outputs, read_state
     from asean_timeline.write import find_stale, publish
 
     with cyclic_gc_paused():
         timeline, warnings = load_timeline(file, strict=strict)
     print_problems(warnings, problem_format())
-    state = read_state(out_dir / STATE_FILENAME)
-    if jobs is None:
-        jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
-    with cyclic_gc_paused():
-        groups = plan_outputs(
-            timeline, state.revisions, revision_time(file), subcalendars=subcalendars
-        )
-        files = sorted(path for group in groups for path in group.paths)
-        producers = [group.make for group in groups]
-        costs = [group.cost for group in groups]
-        obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
-        if check:
-            stale = find_stale(out_dir, producers, costs=costs, processes=jobs)
-        else:
-            changed, removed = publish(out_dir, producers, obsolete, costs=costs, processes=jobs)
+    # The lock spans reading revisions.json to publishing, so a render that ran meanwhile
+    # cannot have its revisions replaced by older ones (--check writes nothing: no lock).
+    with nullcontext() if check else holding(out_dir):
+        state = read_state(out_dir / STATE_FILENAME)
+        if jobs is None:
+            jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
+        with cyclic_gc_paused():
+            groups = plan_outputs(
+                timeline, state.revisions, revision_time(file), subcalendars=subcalendars
+            )
+            files = sorted(path for group in groups for path in group.paths)
+            producers = [group.make for group in groups]
+            costs = [group.cost for group in groups]
+            obsolete = [name for name in obsolete_files(state, files) if (out_dir / name).exists()]
+            if check:
+                stale = find_stale(out_dir, producers, costs=costs, processes=jobs)
+            else:
+                changed, removed = publish(
+                    out_dir, producers, obsolete, costs=costs, processes=jobs
+                )
     if check:
         for name in stale:
             click.echo(f"{out_dir / name} differs from what render would write", err=True)

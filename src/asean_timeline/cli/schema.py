@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import click
-
 from asean_timeline.cli.app import (
     cli,
     output_option,
+    write_output,
 )
 
 
@@ -25,10 +24,6 @@ def schema(output: Path) -> None:
       asean-timeline schema -o events.schema.json
     """
     from asean_timeline.schema import dumps
-    from asean_timeline.write import write_files
 
     content = dumps()
-    if str(output) == "-":
-        click.echo(content, nl=False)
-    else:
-        write_files(output.parent, {output.name: content})
+    write_output(output, content)

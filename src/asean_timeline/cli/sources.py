@@ -125,7 +125,7 @@ def _settings(concurrency: int, timeout: float, retries: int, allow_private: boo
     help="List the edits that replace permanently moved addresses with their new ones.",
 )
 @_network_options(concurrency=16, private=True)
-@problem_format_option("--error-format")
+@problem_format_option()
 def check(
     file: Path,
     style: str,
@@ -234,7 +234,7 @@ def check(
     help="For people, or one JSON object per edit per line.",
 )
 @_network_options(concurrency=4, private=False)
-@problem_format_option("--error-format")
+@problem_format_option()
 def archive(
     file: Path,
     service: str,

@@ -20,7 +20,7 @@ from asean_timeline.cli.app import (
 @cli.command()
 @file_argument
 @strict_option
-@problem_format_option("--format")
+@problem_format_option(hidden_alias="--format")
 def validate(file: Path, strict: bool) -> None:
     """Check FILE (default: ./events.toml) and report every problem in it.
 
@@ -28,7 +28,7 @@ def validate(file: Path, strict: bool) -> None:
 
     \b
     Example:
-      asean-timeline validate events.toml --format github
+      asean-timeline validate events.toml --error-format github
     """
     from asean_timeline.validate import load_timeline  # not the pipeline's: no exporter loads
 

@@ -91,7 +91,7 @@ def publish() -> None:
     help="Seconds to wait for each answer before retrying.",
 )
 @strict_option
-@problem_format_option("--error-format")
+@problem_format_option()
 def caldav(
     url: str,
     file: Path,

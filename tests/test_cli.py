@@ -330,6 +330,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.reference",
             "asean_timeline.validate",
             "asean_timeline.validate.calendars",
+            "asean_timeline.validate.characters",
             "asean_timeline.validate.constants",
             "asean_timeline.validate.dates",
             "asean_timeline.validate.document",
@@ -338,6 +339,8 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.validate.messages",
             "asean_timeline.validate.parsing",
             "asean_timeline.validate.recurrence",
+            "asean_timeline.validate.reporting",
+            "asean_timeline.validate.times",
             "asean_timeline.weburl",
         ]
     )

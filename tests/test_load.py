@@ -70,13 +70,13 @@ def test_valid_files_are_never_scanned_for_positions(
 ) -> None:
     """Key positions are scanned only when a problem needs a line; a clean file needs none."""
     scans: list[str] = []
-    original = scanner._Scanner.run
+    original = scanner.Scanner.run
 
-    def counted(instance: scanner._Scanner) -> scanner._Scan:
+    def counted(instance: scanner.Scanner) -> scanner.Scan:
         scans.append(instance.text)
         return original(instance)
 
-    monkeypatch.setattr(scanner._Scanner, "run", counted)
+    monkeypatch.setattr(scanner.Scanner, "run", counted)
     document = parse_document(path.read_bytes(), path.name)
     assert validate(document).problems == ()
     assert scans == []

@@ -313,3 +313,32 @@ def test_right_to_left_text_is_welcome() -> None:
     """Arabic and Hebrew text (with ordinary marks) validates."""
     checked = check('date = 2023-12-17\nlocation = "القاهرة \u200f שלום"')
     assert checked.timeline is not None
+
+
+def test_the_recurrence_check_takes_what_the_date_reader_read() -> None:
+    """The rrule and exdates are checked against the date reader's DateKeys, not against
+    the table: here the table has no start at all, and the exdate is still judged against
+    the timed start with an offset that the reader says was written."""
+    from datetime import datetime, timedelta, timezone
+
+    from asean_timeline.validate.dates import DateKeys
+    from asean_timeline.validate.fields import Getter
+    from asean_timeline.validate.recurrence import RecurrenceChecker
+    from asean_timeline.validate.reporting import Reporter
+
+    document = parse_document(
+        b'[calendar]\ntitle = "T"\n[[events]]\nid = "e"\n'
+        b'rrule = "FREQ=DAILY;COUNT=2"\nexdates = [2023-12-18]\n',
+        "events.toml",
+    )
+    reporter = Reporter(document)
+    get = Getter(reporter, document.data["events"][0], ("events", 0))
+    written = datetime(2023, 12, 17, 10, 0, tzinfo=timezone(timedelta(hours=9)))
+    assert RecurrenceChecker(get, DateKeys(None, written)).check() is None
+    assert [(p.line, p.message, p.hint) for p in reporter.problems] == [
+        (
+            6,
+            "exdate 2023-12-18 must be a date and time with a UTC offset, like the start",
+            "write 2023-12-18T10:00:00+09:00 (the start time on the day to skip)",
+        )
+    ]

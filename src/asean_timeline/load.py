@@ -2,9 +2,9 @@
 
 The document is parsed by rtoml (or ``tomllib``); the line of each table, key and
 array item comes from :mod:`asean_timeline.scanner`, which is loaded and run only
-when a line is needed: for a syntax error, or on the first use of
-:attr:`Document.positions` (a problem or warning to place). A valid file without
-warnings never pays for it.
+when a line is needed: for a syntax error (explained by :mod:`asean_timeline.syntax`),
+or on the first use of :attr:`Document.positions` (a problem or warning to place). A
+valid file without warnings never pays for it.
 """
 
 from __future__ import annotations
@@ -15,18 +15,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from asean_timeline.inputfile import MAX_INPUT_BYTES, InputReadError, limit_text, read_input
-from asean_timeline.model import month_name
 from asean_timeline.problems import InvalidInputError, Problem
 
 if TYPE_CHECKING:
     from asean_timeline.scanner import Positions
 
 _LIMIT_TEXT = limit_text(MAX_INPUT_BYTES)
-#: Lists and tables nested deeper than this are refused (TOML parsers recurse).
-MAX_NESTING = 100
-
-#: A key, table or array item, from the document's root: ``("events", 0, "title")``.
-TomlPath = tuple[str | int, ...]
 
 
 @dataclass(frozen=True)
@@ -99,7 +93,7 @@ def parse_document(raw: bytes, name: str) -> Document:
     try:
         data = _parse_toml(text)
     except RecursionError:
-        from asean_timeline.scanner import scan
+        from asean_timeline.scanner import MAX_NESTING, scan
 
         line = scan(text).too_deep or 1
         raise _fail(
@@ -113,7 +107,8 @@ def parse_document(raw: bytes, name: str) -> Document:
 
         if not isinstance(error, tomllib.TOMLDecodeError):
             raise
-        from asean_timeline.scanner import scan, syntax_problems
+        from asean_timeline.scanner import scan
+        from asean_timeline.syntax import syntax_problems
 
         raise InvalidInputError(syntax_problems(str(error), text, scan(text), name)) from None
     return Document(name, data, raw)
@@ -125,7 +120,7 @@ def _parse_toml(text: str) -> dict[str, Any]:
     rtoml (Rust) is about five times faster than tomllib. Whatever rtoml refuses is
     parsed again by tomllib: a document only tomllib accepts is still read, and a
     broken one fails with tomllib's message, which
-    :func:`asean_timeline.scanner.syntax_problems` knows how to explain. rtoml also
+    :func:`asean_timeline.syntax.syntax_problems` knows how to explain. rtoml also
     accepts TOML 1.1's additions (a trailing comma or a line break in an inline
     table, ``\\e``), as newer TOML parsers do.
     """
@@ -144,25 +139,6 @@ def _tomllib_loads(text: str) -> dict[str, Any]:
     import tomllib  # imported only for what rtoml refuses: most runs never load it
 
     return tomllib.loads(text)
-
-
-def date_mistake(year: int, month: int, day: int | None = None) -> str | None:
-    """Why ``year-month[-day]`` is not a real date, in words; None if it is one."""
-    if year == 0:
-        return "there is no year 0 (the year before 1 AD is 1 BC)"
-    if not 1 <= month <= 12:
-        return f"there is no month {month:02d} (months are 01 to 12)"
-    if day is None:
-        return None
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
-    if day == 0:
-        return "there is no day 00 (days start at 01)"
-    if day > days:
-        if month == 2 and day == 29:
-            return f"{year} is not a leap year, so February has 28 days"
-        return f"{month_name(month)} {year} has {days} days"
-    return None
 
 
 def _fail(

@@ -1,8 +1,13 @@
 """The validated timeline: immutable, typed, and free of any output format.
 
-An event's date is one of six shapes, each kept at the precision the sources
-support. Exporters ``match`` on the shape; none of them guesses a day that the
-input did not give.
+An event's date is one of six shapes (:data:`When`), each kept at the precision the
+sources support; none of the outputs guesses a day that the input did not give. Every
+shape answers the same questions as properties: ``precision``, ``first_day`` and
+``last_day`` (the days it may cover), ``first_start`` (the start time of a timed event,
+the first day otherwise), ``can_recur`` (whether an ``rrule`` may repeat it) and
+``sort_rank`` (coarser dates sort first on the same day). Code that needs more than those
+``match``es on the shape and ends with ``case _: assert_never(when)``, so that a new shape
+makes ``mypy --strict`` name every match that does not handle it yet.
 """
 
 from __future__ import annotations
@@ -33,6 +38,25 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1]
 
 
+def date_mistake(year: int, month: int, day: int | None = None) -> str | None:
+    """Why ``year-month[-day]`` is not a real date, in words; None if it is one."""
+    if year == 0:
+        return "there is no year 0 (the year before 1 AD is 1 BC)"
+    if not 1 <= month <= 12:
+        return f"there is no month {month:02d} (months are 01 to 12)"
+    if day is None:
+        return None
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    if day == 0:
+        return "there is no day 00 (days start at 01)"
+    if day > days:
+        if month == 2 and day == 29:
+            return f"{year} is not a leap year, so February has 28 days"
+        return f"{month_name(month)} {year} has {days} days"
+    return None
+
+
 class Precision(StrEnum):
     """How precisely an event's date is known."""
 
@@ -50,6 +74,8 @@ class Year:
 
     year: int
     precision = Precision.YEAR
+    can_recur = False
+    sort_rank = 0
 
     @property
     def first_day(self) -> date:
@@ -59,6 +85,10 @@ class Year:
     def last_day(self) -> date:
         return date(self.year, 12, 31)
 
+    @property
+    def first_start(self) -> date:
+        return self.first_day
+
 
 @dataclass(frozen=True, slots=True)
 class Month:
@@ -67,6 +97,8 @@ class Month:
     year: int
     month: int
     precision = Precision.MONTH
+    can_recur = False
+    sort_rank = 1
 
     @property
     def first_day(self) -> date:
@@ -77,6 +109,10 @@ class Month:
         following = date(self.year + self.month // 12, self.month % 12 + 1, 1)
         return following - timedelta(days=1)
 
+    @property
+    def first_start(self) -> date:
+        return self.first_day
+
 
 @dataclass(frozen=True, slots=True)
 class Day:
@@ -84,6 +120,8 @@ class Day:
 
     day: date
     precision = Precision.DAY
+    can_recur = True
+    sort_rank = 3
 
     @property
     def first_day(self) -> date:
@@ -91,6 +129,10 @@ class Day:
 
     @property
     def last_day(self) -> date:
+        return self.day
+
+    @property
+    def first_start(self) -> date:
         return self.day
 
 
@@ -101,6 +143,8 @@ class DayRange:
     start: date
     end: date
     precision = Precision.DAY_RANGE
+    can_recur = True
+    sort_rank = 3
 
     @property
     def first_day(self) -> date:
@@ -110,6 +154,10 @@ class DayRange:
     def last_day(self) -> date:
         return self.end
 
+    @property
+    def first_start(self) -> date:
+        return self.start
+
 
 @dataclass(frozen=True, slots=True)
 class DayInWindow:
@@ -118,6 +166,8 @@ class DayInWindow:
     earliest: date
     latest: date
     precision = Precision.DAY_IN_WINDOW
+    can_recur = False
+    sort_rank = 2
 
     @property
     def first_day(self) -> date:
@@ -126,6 +176,10 @@ class DayInWindow:
     @property
     def last_day(self) -> date:
         return self.latest
+
+    @property
+    def first_start(self) -> date:
+        return self.earliest
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +194,8 @@ class Timed:
     end: datetime | None
     zone: str | None
     precision = Precision.TIME
+    can_recur = True
+    sort_rank = 4
 
     @property
     def first_day(self) -> date:
@@ -149,17 +205,12 @@ class Timed:
     def last_day(self) -> date:
         return (self.end or self.start).date()
 
+    @property
+    def first_start(self) -> datetime:
+        return self.start
+
 
 When = Year | Month | Day | DayRange | DayInWindow | Timed
-
-_PRECISION_RANK = {
-    Precision.YEAR: 0,
-    Precision.MONTH: 1,
-    Precision.DAY_IN_WINDOW: 2,
-    Precision.DAY: 3,
-    Precision.DAY_RANGE: 3,
-    Precision.TIME: 4,
-}
 
 
 class Status(StrEnum):
@@ -215,8 +266,9 @@ class Event:
         (a year before a month before a day), timed events by their instant; the
         id breaks remaining ties so the order never depends on the file's order."""
         when = self.when
-        instant = when.start.timestamp() if isinstance(when, Timed) else 0.0
-        return (when.first_day, _PRECISION_RANK[when.precision], instant, when.last_day, self.id)
+        first = when.first_start
+        instant = first.timestamp() if isinstance(first, datetime) else 0.0
+        return (when.first_day, when.sort_rank, instant, when.last_day, self.id)
 
 
 @dataclass(frozen=True, slots=True)

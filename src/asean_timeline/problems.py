@@ -5,6 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+#: A value quoted in a message is cut to this many characters (see :func:`excerpt`).
+EXCERPT_LENGTH = 60
+#: An event id is shown whole up to the longest id the file may hold.
+MAX_ID_SHOWN = 100
+
+
+def excerpt(text: str, limit: int = EXCERPT_LENGTH) -> str:
+    """``text`` whole if it is at most ``limit`` characters, else its start marked with "…".
+
+    Every message that quotes what the user wrote quotes it through this: a value of
+    50 MB on one line is shown as its first few words, not printed back whole.
+    """
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors stop a render, warnings do not (unless --strict)."""
@@ -27,6 +41,13 @@ class Problem:
     severity: Severity = Severity.ERROR
     #: The event's place in the file (1 = first), named when it has no usable id.
     event_number: int | None = None
+
+    def __post_init__(self) -> None:
+        # An id or key as written may be any length: a problem names it by its start.
+        if self.event_id is not None and len(self.event_id) > MAX_ID_SHOWN:
+            object.__setattr__(self, "event_id", excerpt(self.event_id, MAX_ID_SHOWN))
+        if self.field is not None and len(self.field) > EXCERPT_LENGTH:
+            object.__setattr__(self, "field", excerpt(self.field))
 
     @property
     def location(self) -> str:

@@ -8,7 +8,7 @@ revision fingerprint is a hash of it, so "the event changed" means exactly
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, assert_never
 
 from asean_timeline.model import (
     Day,
@@ -45,7 +45,7 @@ def when_record(when: When) -> dict[str, Any]:
                 "end": end.isoformat() if end else None,
                 "timezone": zone,
             }
-    raise AssertionError(when)  # pragma: no cover - exhaustive
+    assert_never(when)
 
 
 def _iso(value: date | datetime) -> str:

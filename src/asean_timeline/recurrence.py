@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
-from asean_timeline.model import Event, Timed
+from asean_timeline.model import Event
 
 #: Outputs that list occurrences list at most this many.
 MAX_LISTED = 1000
@@ -19,8 +19,7 @@ def occurrences(event: Event, limit: int = MAX_LISTED) -> list[date | datetime]:
 
     A non-recurring event has exactly one occurrence: its own start.
     """
-    when = event.when
-    first: date | datetime = when.start if isinstance(when, Timed) else when.first_day
+    first = event.when.first_start
     if event.recurrence is None:
         return [first]
     from dateutil.rrule import rrulestr
@@ -30,7 +29,7 @@ def occurrences(event: Event, limit: int = MAX_LISTED) -> list[date | datetime]:
     excluded = set(event.recurrence.exdates)
     found: list[date | datetime] = []
     for start in rule:
-        value: date | datetime = start if isinstance(when, Timed) else start.date()
+        value: date | datetime = start if isinstance(first, datetime) else start.date()
         if value not in excluded:
             found.append(value)
         if len(found) >= limit:
@@ -40,8 +39,7 @@ def occurrences(event: Event, limit: int = MAX_LISTED) -> list[date | datetime]:
 
 def last_start(event: Event) -> date | datetime:
     """The start of the event's last occurrence, however many there are (rules are finite)."""
-    when = event.when
-    first: date | datetime = when.start if isinstance(when, Timed) else when.first_day
+    first = event.when.first_start
     if event.recurrence is None:
         return first
     from dateutil.rrule import rrulestr
@@ -50,7 +48,7 @@ def last_start(event: Event) -> date | datetime:
     last = dtstart
     for last in rrulestr(event.recurrence.rule, dtstart=dtstart):  # noqa: B007 - want the last
         pass
-    return last if isinstance(when, Timed) else last.date()
+    return last if isinstance(first, datetime) else last.date()
 
 
 def normalise_rule(rule: str, *, timed_start: datetime | None) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from typing import assert_never
 
 from asean_timeline.model import (
     Day,
@@ -73,7 +74,7 @@ def when_phrase(when: When) -> str:
             return f"{days_phrase(earliest, latest)} (exact day unknown)"
         case Timed(start=start, end=end):
             return time_phrase(start, end)
-    raise AssertionError(when)  # pragma: no cover - exhaustive
+    assert_never(when)
 
 
 def uncertainty_note(when: When) -> str | None:

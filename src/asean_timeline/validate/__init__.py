@@ -8,12 +8,23 @@ when it can be guessed).
 
 This package's public API is here: :func:`validate`, :func:`load_timeline` (read a file
 and validate it), :class:`Checked`, :func:`slugify`, :func:`parse_duration` and the
-format's keys, patterns and limits. Its modules, one responsibility each: ``document``
-(the whole document, ``[calendar]``, events, sources), ``fields`` (typed access to a
-table's keys), ``dates`` (an event's date keys), ``recurrence`` (``rrule`` and
-``exdates``), ``calendars`` (``[[calendars]]``), ``constants`` (keys, patterns,
-limits), ``parsing`` (the text forms of dates and durations), ``messages`` (how values
-are shown in messages) and ``hints`` (guesses at what was meant).
+format's keys, patterns and limits. Its modules, one responsibility each, share plain
+(public) names among themselves; nothing outside this package imports them:
+``document`` (the whole document, ``[calendar]``, events, sources), ``reporting`` (the
+problems found so far, each on its line), ``fields`` (typed access to a table's keys),
+``characters`` (what text and web addresses may contain), ``dates`` (an event's date
+keys → its date shape), ``times`` (a time of day: zone, daylight saving, end, duration),
+``recurrence`` (``rrule`` and ``exdates``, given what ``dates`` read), ``calendars``
+(``[[calendars]]``), ``constants`` (keys, patterns, limits), ``parsing`` (the text forms
+of dates and durations), ``messages`` (how values are shown in messages) and ``hints``
+(guesses at what was meant).
+
+Each check words its problem, and its fix, where it finds it: the hint is passed with
+the message to :meth:`~asean_timeline.validate.fields.Getter.fail`, never added later.
+``hints`` only holds the guessing functions those hints call ("did you mean …",
+a slug, the TOML for a date written another way); they run only for a problem and
+import ``difflib`` and ``unicodedata`` themselves, so validating a valid file loads
+neither.
 """
 
 from __future__ import annotations
@@ -44,7 +55,7 @@ from asean_timeline.validate.constants import (
     SOURCE_KEYS,
     TAG_PATTERN,
 )
-from asean_timeline.validate.document import Checked, _Validator
+from asean_timeline.validate.document import Checked, Validator
 from asean_timeline.validate.hints import slugify
 from asean_timeline.validate.parsing import parse_duration
 
@@ -85,7 +96,7 @@ __all__ = [
 
 def validate(document: Document) -> Checked:
     """Check ``document`` and build the timeline; every problem is returned, none raised."""
-    return _Validator(document).run()
+    return Validator(document).run()
 
 
 def load_timeline(path: Path, *, strict: bool = False) -> tuple[Timeline, tuple[Problem, ...]]:

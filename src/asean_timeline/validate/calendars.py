@@ -22,12 +22,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from asean_timeline.model import Query, Status, SubCalendar
-from asean_timeline.problems import Problem
 from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH
-from asean_timeline.validate.fields import _Getter
+from asean_timeline.validate.fields import Getter
+from asean_timeline.validate.messages import shown
 
 if TYPE_CHECKING:
-    from asean_timeline.validate.document import _Validator
+    from asean_timeline.validate.reporting import Reporter
 
 SUBCALENDAR_KEYS = (
     "id",
@@ -43,39 +43,38 @@ SUBCALENDAR_KEYS = (
 )
 
 
-def subcalendars(validator: _Validator, tables: object) -> tuple[SubCalendar, ...]:
-    """The named sub-calendars, each problem reported through ``validator``."""
+def subcalendars(reporter: Reporter, tables: object) -> tuple[SubCalendar, ...]:
+    """The named sub-calendars, each problem reported through ``reporter``."""
     if tables is None:
         return ()
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        validator.problems.append(
-            Problem(
-                "'calendars' must be a list of tables ([[calendars]])",
-                file=validator.doc.name,
-                line=validator.doc.positions.line("calendars"),
-                field="calendars",
-                hint="write each sub-calendar as its own [[calendars]] table with id and title",
-            )
+        reporter.report(
+            "'calendars' must be a list of tables ([[calendars]])",
+            at=("calendars",),
+            field="calendars",
+            hint="write each sub-calendar as its own [[calendars]] table with id and title",
         )
         return ()
     found: list[SubCalendar] = []
     seen: set[str] = set()
     for index, table in enumerate(tables):
-        get = _Getter(validator, table, ("calendars", index), prefix=f"calendar #{index + 1}: ")
+        get = Getter(reporter, table, ("calendars", index), prefix=f"calendar #{index + 1}: ")
         get.unknown_keys(SUBCALENDAR_KEYS, "in [[calendars]]")
         calendar_id = get.string("id", required=True, example='"maritime-asia"')
         title = get.text("title", required=True)
         description = get.text("description", limit=MAX_LENGTH["description"], multiline=True)
         if calendar_id is not None:
-            if not ID_PATTERN.match(calendar_id) or len(calendar_id) > MAX_LENGTH["id"]:
+            if not ID_PATTERN.fullmatch(calendar_id) or len(calendar_id) > MAX_LENGTH["id"]:
                 get.fail(
                     "id",
-                    f"id {calendar_id!r} cannot be a file name",
+                    f"id {shown(calendar_id)} cannot be a file name",
                     "use lowercase letters, digits and hyphens, e.g. 'maritime-asia'",
                 )
                 calendar_id = None
             elif calendar_id in seen:
-                get.fail("id", f"duplicate calendar id {calendar_id!r}", "give each one its own id")
+                get.fail(
+                    "id", f"duplicate calendar id {shown(calendar_id)}", "give each one its own id"
+                )
                 calendar_id = None
             else:
                 seen.add(calendar_id)
@@ -102,7 +101,7 @@ def subcalendars(validator: _Validator, tables: object) -> tuple[SubCalendar, ..
     return tuple(found)
 
 
-def _statuses(get: _Getter) -> frozenset[Status]:
+def _statuses(get: Getter) -> frozenset[Status]:
     chosen: set[Status] = set()
     options = [status.value for status in Status]
     for position, value in get.string_list("statuses", '["confirmed", "tentative"]'):
@@ -111,14 +110,14 @@ def _statuses(get: _Getter) -> frozenset[Status]:
         else:
             get.fail(
                 "statuses",
-                f"unknown status {value!r}",
+                f"unknown status {shown(value)}",
                 f"use any of {', '.join(options)}",
                 at=("statuses", position),
             )
     return frozenset(chosen)
 
 
-def _day(get: _Getter, key: str) -> date | None:
+def _day(get: Getter, key: str) -> date | None:
     value: Any = get.value(key)
     if value is None:
         return None

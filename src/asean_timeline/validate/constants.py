@@ -51,13 +51,17 @@ MIN_TIMED_YEAR, MAX_TIMED_YEAR = 2, 9997
 MAX_DOMAIN_LENGTH = 253
 MAX_LANGUAGE_LENGTH = 35
 
+# Every check matches these against the whole value (``fullmatch``: ``$`` alone would
+# also accept a line break at the end). They are ASCII only, as the JSON Schema's copies
+# of them are (``re.ASCII``: ``\d`` would otherwise take Thai or Arabic-Indic digits).
 ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
 TAG_PATTERN = ID_PATTERN
 DOMAIN_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
-PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+PARTIAL_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$", re.ASCII)
 DURATION_PATTERN = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
-    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$",
+    re.ASCII,
 )
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$")
 

@@ -1,6 +1,6 @@
 """One pass over a whole document: top-level keys, ``[calendar]``, events and their sources.
 
-:class:`_Validator` reports unknown top-level keys, builds the calendar's details, checks
+:class:`Validator` reports unknown top-level keys, builds the calendar's details, checks
 each event (id, text fields, sources, then its date and recurrence through the other
 modules of this package) and duplicate ids, and the sub-calendars through
 :mod:`~asean_timeline.validate.calendars`; only a document without errors becomes a
@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from asean_timeline.load import Document, TomlPath
 from asean_timeline.model import CalendarInfo, Event, Source, Status, Timeline
-from asean_timeline.problems import Problem, Severity
+from asean_timeline.problems import EXCERPT_LENGTH, Problem, Severity
 from asean_timeline.validate.calendars import subcalendars
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
@@ -31,12 +30,17 @@ from asean_timeline.validate.constants import (
     MAX_LENGTH,
     SOURCE_KEYS,
 )
-from asean_timeline.validate.dates import _WhenParser
-from asean_timeline.validate.fields import _Getter
-from asean_timeline.validate.hints import _did_you_mean, _suggest_duration, slugify
-from asean_timeline.validate.messages import _shown, _type_name
-from asean_timeline.validate.parsing import _too_long, parse_duration
-from asean_timeline.validate.recurrence import _RecurrenceChecker
+from asean_timeline.validate.dates import WhenParser
+from asean_timeline.validate.fields import Getter
+from asean_timeline.validate.hints import closest, slugify, suggest_duration
+from asean_timeline.validate.messages import shown, type_name
+from asean_timeline.validate.parsing import parse_duration, too_long_duration
+from asean_timeline.validate.recurrence import RecurrenceChecker
+from asean_timeline.validate.reporting import Reporter
+
+if TYPE_CHECKING:
+    from asean_timeline.load import Document
+    from asean_timeline.scanner import TomlPath
 
 
 @dataclass(frozen=True)
@@ -55,38 +59,17 @@ class Checked:
         return tuple(p for p in self.problems if p.severity is Severity.WARNING)
 
 
-class _Validator:
-    """One pass over one document; ``problems`` grows as checks fail."""
+class Validator:
+    """One pass over one document; its problems go to ``reporter`` as checks fail."""
 
     def __init__(self, document: Document) -> None:
         self.doc = document
-        self.problems: list[Problem] = []
+        self.reporter = Reporter(document)
+        self.report = self.reporter.report
 
-    # -- reporting -----------------------------------------------------------
-
-    def report(
-        self,
-        message: str,
-        *,
-        hint: str | None = None,
-        at: TomlPath = (),
-        event_id: str | None = None,
-        event_number: int | None = None,
-        field: str | None = None,
-        severity: Severity = Severity.ERROR,
-    ) -> None:
-        self.problems.append(
-            Problem(
-                message,
-                file=self.doc.name,
-                line=self.doc.positions.line(*at) if at else None,
-                event_id=event_id,
-                field=field,
-                hint=hint,
-                severity=severity,
-                event_number=event_number,
-            )
-        )
+    @property
+    def problems(self) -> list[Problem]:
+        return self.reporter.problems
 
     # -- the document --------------------------------------------------------
 
@@ -96,23 +79,21 @@ class _Validator:
         for key in data:
             if key in ("calendar", "events", "calendars"):
                 continue
-            suggestion = _did_you_mean(key, ("calendar", "events"))
-            if suggestion:
-                import difflib  # only for a misspelt key (start-up time)
-
-                misspelt[difflib.get_close_matches(key, ("calendar", "events"), 1)[0]] = key
-                brackets = "[calendar]" if "calendar" in suggestion else "[[events]]"
-                hint = f"{suggestion} (write {brackets})"
+            meant = closest(key, ("calendar", "events"))
+            if meant is not None:
+                misspelt[meant] = key
+                brackets = "[calendar]" if meant == "calendar" else "[[events]]"
+                hint = f"did you mean {meant!r}? (write {brackets})"
             elif key in CALENDAR_KEYS:
                 hint = f"{key} belongs to the calendar: move this line below [calendar]"
             elif key in EVENT_KEYS:
                 hint = f"{key} belongs to an event: move this line below an [[events]] line"
             else:
                 hint = "the file holds a [calendar] table and [[events]] tables only; remove it"
-            self.report(f"unknown top-level key {key!r}", hint=hint, at=(key,), field=key)
+            self.report(f"unknown top-level key {shown(key)}", hint=hint, at=(key,), field=key)
         calendar = self.calendar(data.get("calendar"), misspelt)
         events = self.events(data.get("events"), calendar, misspelt)
-        named = subcalendars(self, data.get("calendars"))
+        named = subcalendars(self.reporter, data.get("calendars"))
         errors = [p for p in self.problems if p.severity is Severity.ERROR]
         timeline = None
         if not errors and calendar is not None:
@@ -124,19 +105,16 @@ class _Validator:
     def calendar(self, table: object, misspelt: dict[str, str]) -> CalendarInfo | None:
         if table is None:
             if "calendar" not in misspelt:
-                self.problems.append(
-                    Problem(
-                        "missing [calendar] table",
-                        file=self.doc.name,
-                        line=1,
-                        hint='add [calendar] with at least title = "…" at the top (see README)',
-                    )
+                self.report(
+                    "missing [calendar] table",
+                    hint='add [calendar] with at least title = "…" at the top (see README)',
+                    line=1,
                 )
             return None
         if not isinstance(table, dict):
             brackets = isinstance(table, list)
             self.report(
-                f"calendar must be a table, not {_type_name(table)}",
+                f"calendar must be a table, not {type_name(table)}",
                 hint="write [calendar] (one pair of brackets) on a line of its own, "
                 'then title = "…" and the other calendar keys below it'
                 if brackets
@@ -146,7 +124,7 @@ class _Validator:
                 field="calendar",
             )
             return None
-        get = _Getter(self, table, ("calendar",))
+        get = Getter(self.reporter, table, ("calendar",))
         get.unknown_keys(CALENDAR_KEYS, "in [calendar]")
         title = get.text("title", required=True)
         description = get.text("description", limit=MAX_LENGTH["description"], multiline=True)
@@ -154,11 +132,11 @@ class _Validator:
         url = get.url("url")
         uid_domain = get.string("uid_domain", example='"example.org"')
         if uid_domain is not None and (
-            not DOMAIN_PATTERN.match(uid_domain) or len(uid_domain) > MAX_DOMAIN_LENGTH
+            not DOMAIN_PATTERN.fullmatch(uid_domain) or len(uid_domain) > MAX_DOMAIN_LENGTH
         ):
             get.fail(
                 "uid_domain",
-                f"uid_domain {_shown(uid_domain)} is not a domain name",
+                f"uid_domain {shown(uid_domain)} is not a domain name",
                 "use lowercase letters, digits, dots and hyphens, e.g. 'example.org' "
                 f"(at most {MAX_DOMAIN_LENGTH} characters)",
             )
@@ -166,34 +144,34 @@ class _Validator:
         if uid_domain is None and url is not None:
             uid_domain = urlsplit(url).hostname
         language = get.string("language", example='"en"') or "en"
-        if not LANGUAGE_PATTERN.match(language) or len(language) > MAX_LANGUAGE_LENGTH:
+        if not LANGUAGE_PATTERN.fullmatch(language) or len(language) > MAX_LANGUAGE_LENGTH:
             get.fail(
                 "language",
-                f"language {_shown(language)} is not a BCP 47 language tag",
+                f"language {shown(language)} is not a BCP 47 language tag",
                 "write a short code such as 'en' (English), 'ja' (Japanese) or 'en-GB'",
             )
         refresh = timedelta(hours=12)
         refresh_text = get.string("refresh_interval", example='"PT12H"')
         if refresh_text is not None:
             parsed = parse_duration(refresh_text)
-            if parsed is None and _too_long(refresh_text):
+            if parsed is None and too_long_duration(refresh_text):
                 get.fail(
                     "refresh_interval",
-                    f"refresh_interval {_shown(refresh_text)} is too long",
+                    f"refresh_interval {shown(refresh_text)} is too long",
                     "write e.g. 'PT12H' (12 hours) or 'P1D' (1 day)",
                 )
             elif parsed is None:
-                guess = _suggest_duration(refresh_text)
+                guess = suggest_duration(refresh_text)
                 get.fail(
                     "refresh_interval",
-                    f"refresh_interval {_shown(refresh_text)} is not an ISO 8601 duration",
+                    f"refresh_interval {shown(refresh_text)} is not an ISO 8601 duration",
                     (f"did you mean '{guess}'? " if guess else "")
                     + "write e.g. 'PT12H' (12 hours) or 'P1D' (1 day)",
                 )
             elif parsed < timedelta(hours=1):
                 get.fail(
                     "refresh_interval",
-                    f"refresh_interval {_shown(refresh_text)} is shorter than an hour",
+                    f"refresh_interval {shown(refresh_text)} is shorter than an hour",
                     "calendar apps refresh at most about hourly: write 'PT1H' or more, "
                     "e.g. 'PT12H'",
                 )
@@ -216,19 +194,16 @@ class _Validator:
     ) -> list[Event]:
         if tables is None:
             if "events" not in misspelt:
-                self.problems.append(
-                    Problem(
-                        "no events",
-                        file=self.doc.name,
-                        hint="add at least one [[events]] table (see README)",
-                        severity=Severity.WARNING,
-                    )
+                self.report(
+                    "no events",
+                    hint="add at least one [[events]] table (see README)",
+                    severity=Severity.WARNING,
                 )
             return []
         if not isinstance(tables, list):
             table = isinstance(tables, dict)
             self.report(
-                f"events must be a list of tables, not {_type_name(tables)}",
+                f"events must be a list of tables, not {type_name(tables)}",
                 hint="start each event with [[events]] (two pairs of brackets)"
                 if table
                 else "start each event with its own [[events]] line, then id, title and date "
@@ -250,7 +225,7 @@ class _Validator:
         for index, table in enumerate(tables):
             if not isinstance(table, dict):
                 self.report(
-                    f"each event must be a table, not {_type_name(table)} ({_shown(table)})",
+                    f"each event must be a table, not {type_name(table)} ({shown(table)})",
                     hint="write each event as [[events]] followed by id = …, title = … and "
                     "date = … on lines of their own",
                     at=("events", index),
@@ -265,10 +240,12 @@ class _Validator:
                     first_line = self.doc.positions.line("events", seen[folded], "id")
                     first_id = tables[seen[folded]].get("id")
                     same = (
-                        f" (the same as {first_id!r} but for case)" if first_id != event_id else ""
+                        f" (the same as {shown(first_id)} but for case)"
+                        if first_id != event_id
+                        else ""
                     )
                     self.report(
-                        f"duplicate id {event_id!r}{same}: the event on line {first_line} "
+                        f"duplicate id {shown(event_id)}{same}: the event on line {first_line} "
                         "has it too",
                         hint="ids become calendar UIDs and must be unique: rename one of the two",
                         at=("events", index, "id"),
@@ -287,9 +264,10 @@ class _Validator:
     def event(self, index: int, table: dict[str, Any], default_zone: str | None) -> Event | None:
         raw_id = table.get("id")
         event_id = raw_id if isinstance(raw_id, str) and raw_id.strip() else None
-        get = _Getter(self, table, ("events", index), event_id=event_id, number=index + 1)
+        get = Getter(self.reporter, table, ("events", index), event_id=event_id, number=index + 1)
         get.unknown_keys(EVENT_KEYS, "")
-        before = len(self.problems)
+        problems = self.reporter.problems
+        before = len(problems)
 
         title = get.text("title", required=True)
         valid_id = get.string("id", required=True, example='"summit-2023"')
@@ -302,8 +280,9 @@ class _Validator:
         countries = get.countries("countries")
         tags = get.tags("tags")
         sources = self.sources(get, index)
-        when = _WhenParser(get, default_zone).parse()
-        recurrence = _RecurrenceChecker(get, when).check()
+        dates = WhenParser(get, default_zone).read()
+        when = dates.when
+        recurrence = RecurrenceChecker(get, dates).check()
         if not sources and "sources" not in table:
             get.fail(
                 "sources",
@@ -311,7 +290,7 @@ class _Validator:
                 'add sources = [{ publisher = "…", title = "…", url = "https://…" }]',
                 Severity.WARNING,
             )
-        failed = any(p.severity is Severity.ERROR for p in self.problems[before:])
+        failed = any(p.severity is Severity.ERROR for p in problems[before:])
         if failed or valid_id is None or title is None or when is None:
             return None
         return Event(
@@ -328,9 +307,9 @@ class _Validator:
             recurrence=recurrence,
         )
 
-    def check_id(self, get: _Getter, event_id: str, title: str | None) -> None:
+    def check_id(self, get: Getter, event_id: str, title: str | None) -> None:
         limit = MAX_LENGTH["id"]
-        if len(event_id) <= limit and ID_PATTERN.match(event_id):
+        if len(event_id) <= limit and ID_PATTERN.fullmatch(event_id):
             return
         suggestion = slugify(event_id)[:limit].strip("-") or slugify(title or "")[:limit]
         example = f"e.g. {suggestion.strip('-')!r}" if suggestion else "e.g. 'summit-2023'"
@@ -347,20 +326,20 @@ class _Validator:
                 f"use only lowercase letters, digits and hyphens (no spaces), {example}",
             )
 
-    def sources(self, get: _Getter, index: int) -> tuple[Source, ...]:
+    def sources(self, get: Getter, index: int) -> tuple[Source, ...]:
         raw = get.value("sources")
         if raw is None:
             return ()
         if not isinstance(raw, list):
             if isinstance(raw, dict):
                 hint = "put the source in brackets: sources = [{ … }] (a list, even of one)"
-            elif isinstance(raw, str):
+            elif isinstance(raw, str) and len(raw) <= EXCERPT_LENGTH:
                 hint = f"write sources = [{{ publisher = {raw!r} }}] (a list of tables)".replace(
                     "'", '"'
                 )
             else:
                 hint = 'write sources = [{ publisher = "…", url = "https://…" }]'
-            get.fail("sources", f"sources must be a list of tables, not {_type_name(raw)}", hint)
+            get.fail("sources", f"sources must be a list of tables, not {type_name(raw)}", hint)
             return ()
         sources: list[Source] = []
         for number, item in enumerate(raw, start=1):
@@ -368,18 +347,18 @@ class _Validator:
             if not isinstance(item, dict):
                 hint = (
                     f'write {{ publisher = "{item}" }} instead'
-                    if isinstance(item, str) and '"' not in item
+                    if isinstance(item, str) and '"' not in item and len(item) <= EXCERPT_LENGTH
                     else 'write { publisher = "…", url = "https://…" }'
                 )
                 get.fail(
                     "sources",
-                    f"source #{number} must be a table {{ … }}, not {_type_name(item)}",
+                    f"source #{number} must be a table {{ … }}, not {type_name(item)}",
                     hint,
                     at=where[2:],
                 )
                 continue
-            sub = _Getter(
-                self,
+            sub = Getter(
+                self.reporter,
                 item,
                 where,
                 event_id=get.event_id,

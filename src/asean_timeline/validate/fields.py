@@ -1,9 +1,10 @@
 """Typed access to the keys of one table, each failed check reported rather than raised.
 
-:class:`_Getter` reads one table of the document (``[calendar]``, an event, a source, a
+:class:`Getter` reads one table of the document (``[calendar]``, an event, a source, a
 sub-calendar) key by key: unknown keys, required text, length limits and control
 characters, web addresses, choices, lists of texts, country codes, tags, time zones and
-partial dates. Each problem is reported through the validator at the key's line.
+partial dates. Each problem is reported through a
+:class:`~asean_timeline.validate.reporting.Reporter` at the key's line.
 """
 
 from __future__ import annotations
@@ -14,9 +15,14 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from asean_timeline import reference
-from asean_timeline.load import TomlPath
 from asean_timeline.model import Status
-from asean_timeline.problems import Severity
+from asean_timeline.problems import EXCERPT_LENGTH, Severity
+from asean_timeline.validate.characters import (
+    SUSPECT_IN_MULTILINE_TEXT,
+    SUSPECT_IN_TEXT,
+    hidden_in_url,
+    text_problem,
+)
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
     EVENT_KEYS,
@@ -26,41 +32,28 @@ from asean_timeline.validate.constants import (
     TAG_PATTERN,
 )
 from asean_timeline.validate.hints import (
-    _ZONE_ABBREVIATIONS,
-    _country_hint,
-    _did_you_mean,
-    _suggest_date,
+    ZONE_ABBREVIATIONS,
+    closest,
+    country_hint,
+    did_you_mean,
     slugify,
+    suggest_date,
 )
-from asean_timeline.validate.messages import _shown, _type_name, _written
-from asean_timeline.validate.parsing import _partial_date
+from asean_timeline.validate.messages import as_written, shown, toml_date, type_name
+from asean_timeline.validate.parsing import parse_partial_date, spelt_date
 from asean_timeline.weburl import is_plain_web_url
 
 if TYPE_CHECKING:
-    from asean_timeline.validate.document import _Validator
-
-_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return"}
-#: The control characters (Unicode category Cc, a set fixed by Unicode's stability policy).
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-#: The same, without the tab and the line break that text over several lines may hold.
-_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-#: A space of any kind (as ``str.isspace``) or a control character, neither allowed in a URL.
-_SPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-# Bidirectional embeddings, overrides and isolates reorder how the text around
-# them displays (a title could show words in a misleading order), so no
-# output may carry them. Plain right-to-left text needs none of them.
-_BIDI_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
-#: Either kind: text without any of them needs no further look.
-_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_FORBIDDEN_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+    from asean_timeline.scanner import TomlPath
+    from asean_timeline.validate.reporting import Reporter
 
 
-class _Getter:
+class Getter:
     """Typed access to one table's keys; each failed check is reported, not raised."""
 
     def __init__(
         self,
-        validator: _Validator,
+        reporter: Reporter,
         table: dict[str, Any],
         base: TomlPath,
         *,
@@ -69,7 +62,7 @@ class _Getter:
         field: str | None = None,
         prefix: str = "",
     ) -> None:
-        self.validator = validator
+        self.reporter = reporter
         self.table = table
         self.base = base
         self.event_id = event_id
@@ -89,7 +82,7 @@ class _Getter:
         at: TomlPath | None = None,
     ) -> None:
         """Report a problem with ``key``, on the line of ``at`` (default: the key's)."""
-        self.validator.report(
+        self.reporter.report(
             self.prefix + message,
             hint=hint,
             at=(*self.base, *(at if at is not None else (key,))),
@@ -107,13 +100,11 @@ class _Getter:
         for key in self.table:
             if key in allowed:
                 continue
-            import difflib  # only for an unknown key (start-up time)
-
-            matches = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
-            if matches and matches[0] not in self.table:
-                self.misspelt[matches[0]] = key
-            if matches:
-                hint = f"did you mean {matches[0]!r}?"
+            meant = closest(key, allowed)
+            if meant is not None and meant not in self.table:
+                self.misspelt[meant] = key
+            if meant is not None:
+                hint = f"did you mean {meant!r}?"
             elif in_calendar and key == "events":
                 hint = (
                     "this line is inside [calendar]; start each event with its own [[events]] "
@@ -125,7 +116,7 @@ class _Getter:
                 hint = f"{key} belongs to the calendar: move this line below [calendar]"
             else:
                 hint = f"remove it, or use one of: {', '.join(allowed)}"
-            self.fail(key, f"unknown key {key!r}" + (f" {where}" if where else ""), hint)
+            self.fail(key, f"unknown key {shown(key)}" + (f" {where}" if where else ""), hint)
 
     def string(self, key: str, *, required: bool = False, example: str | None = None) -> str | None:
         value = self.table.get(key)
@@ -144,10 +135,10 @@ class _Getter:
                 and isinstance(value, int | float | date | time)
                 and not isinstance(value, bool)
             ):
-                example = f'"{_written(value, 60)}"'
+                example = f'"{as_written(value, 60)}"'
             self.fail(
                 key,
-                f"{key} must be text in quotes, not {_type_name(value)}",
+                f"{key} must be text in quotes, not {type_name(value)}",
                 f"write {key} = {example or chr(34) + '…' + chr(34)}",
             )
             return None
@@ -171,33 +162,11 @@ class _Getter:
             }.get(key, "shorten it")
             self.fail(key, f"{key} is {len(value):,} characters; the limit is {limit:,}", shorter)
             return None
-        if (_FORBIDDEN_MULTILINE if multiline else _FORBIDDEN).search(value) is None:
-            return value  # the common case: one search instead of two
-        found = (_CONTROL_MULTILINE if multiline else _CONTROL).search(value)
-        if found is not None:
-            char, position = found.group(), found.start() + 1
-            name = _CONTROL_NAMES.get(char, "an invisible control character")
-            if char == "\n":
-                hint = "write it on one line; line breaks belong in description only"
-            elif char in _CONTROL_NAMES:
-                hint = "replace it with a space"
-            else:
-                hint = "delete it (it often comes from copying and pasting)"
-            self.fail(
-                key,
-                f"{key} contains {name} (U+{ord(char):04X}) at character {position}",
-                hint,
-            )
-            return None
-        bidi = _BIDI_CONTROL.search(value)
-        if bidi is not None:
-            self.fail(
-                key,
-                f"{key} contains a bidirectional control character (U+{ord(bidi.group()):04X}) "
-                f"at character {bidi.start() + 1}, which can make the text display in a "
-                "misleading order",
-                "delete it; Arabic or Hebrew text displays correctly without it",
-            )
+        if (SUSPECT_IN_MULTILINE_TEXT if multiline else SUSPECT_IN_TEXT).search(value) is None:
+            return value  # the common case: one search, no call
+        problem = text_problem(key, value, multiline=multiline)
+        if problem is not None:
+            self.fail(key, *problem)
             return None
         return value
 
@@ -213,10 +182,10 @@ class _Getter:
                 "use a shorter link (e.g. without tracking parameters after ?)",
             )
             return None
-        if _SPACE_OR_CONTROL.search(text):
+        if hidden_in_url(text):
             self.fail(
                 key,
-                f"{key} {_shown(text)} contains a space or an invisible character",
+                f"{key} {shown(text)} contains a space or an invisible character",
                 "remove it; inside an address, write a space as %20",
             )
             return None
@@ -228,7 +197,7 @@ class _Getter:
         except ValueError:
             self.fail(
                 key,
-                f"{key} {_shown(text)} is not a valid web address",
+                f"{key} {shown(text)} is not a valid web address",
                 "copy the address from the browser's address bar",
             )
             return None
@@ -236,21 +205,21 @@ class _Getter:
         if not scheme or (scheme not in ("http", "https") and not parts.netloc and "." in scheme):
             self.fail(
                 key,
-                f"{key} {_shown(text)} does not start with https://",
+                f"{key} {shown(text)} does not start with https://",
                 f'write {key} = "https://{text.removeprefix("//")}"',
             )
             return None
         if scheme not in ("http", "https"):
             self.fail(
                 key,
-                f"{key} {_shown(text)} is not an http(s) URL (it starts with {scheme}:)",
+                f"{key} {shown(text)} is not an http(s) URL (it starts with {scheme}:)",
                 "link to a web page: the address starts with https:// (or http://)",
             )
             return None
         if not parts.hostname:
             self.fail(
                 key,
-                f"{key} {_shown(text)} has no host name",
+                f"{key} {shown(text)} has no host name",
                 "write the full address, e.g. https://example.org/page",
             )
             return None
@@ -266,8 +235,8 @@ class _Getter:
             options = [m.value for m in kind]
             self.fail(
                 key,
-                f"{key} {_shown(value)} is not one of {', '.join(options)}",
-                _did_you_mean(value.lower(), options) or f"use one of {', '.join(options)}",
+                f"{key} {shown(value)} is not one of {', '.join(options)}",
+                did_you_mean(value.lower(), options) or f"use one of {', '.join(options)}",
             )
             return default
 
@@ -280,14 +249,14 @@ class _Getter:
                 key,
                 f"{key} must be a list in brackets, not a single text",
                 f'put it in brackets: {key} = ["{value}"]'
-                if '"' not in value
+                if '"' not in value and len(value) <= EXCERPT_LENGTH
                 else f'write {key} = ["…", "…"]',
             )
             return []
         if not isinstance(value, list):
             self.fail(
                 key,
-                f"{key} must be a list of texts, not {_type_name(value)}",
+                f"{key} must be a list of texts, not {type_name(value)}",
                 f"write {key} = {example}",
             )
             return []
@@ -298,8 +267,8 @@ class _Getter:
                 continue
             self.fail(
                 key,
-                f"item {position} of {key} is {_type_name(item)} ({_shown(item)}), not text",
-                f'put it in double quotes: "{_written(item, 60)}"'
+                f"item {position} of {key} is {type_name(item)} ({shown(item)}), not text",
+                f'put it in double quotes: "{as_written(item, 60)}"'
                 if isinstance(item, int | float)
                 else f"write {key} = {example}",
                 at=(key, position - 1),
@@ -316,8 +285,8 @@ class _Getter:
                 continue
             self.fail(
                 key,
-                f"unknown country code {code!r}",
-                _country_hint(code, known),
+                f"unknown country code {shown(code)}",
+                country_hint(code, known),
                 at=(key, position),
             )
         return tuple(codes)
@@ -326,7 +295,7 @@ class _Getter:
         tags: list[str] = []
         limit = MAX_LENGTH["tag"]
         for position, tag in self.string_list(key, '["summit", "trade"]'):
-            if len(tag) <= limit and TAG_PATTERN.match(tag):
+            if len(tag) <= limit and TAG_PATTERN.fullmatch(tag):
                 if tag not in tags:
                     tags.append(tag)
                 continue
@@ -335,7 +304,7 @@ class _Getter:
             if len(tag) > limit:
                 self.fail(
                     key,
-                    f"tag {_shown(tag, 80)} is {len(tag)} characters; the limit is {limit}",
+                    f"tag {shown(tag, 80)} is {len(tag)} characters; the limit is {limit}",
                     f"shorten it{example}",
                     at=(key, position),
                 )
@@ -373,17 +342,17 @@ class _Getter:
         guess = (
             by_lower.get(wanted)
             or by_city.get(wanted.replace(" ", "_"))
-            or _ZONE_ABBREVIATIONS.get(name.strip().upper())
+            or ZONE_ABBREVIATIONS.get(name.strip().upper())
         )
         abbreviation = re.fullmatch(r"[A-Z]{2,5}", name.strip()) is not None
         if guess is not None:
             hint = f"did you mean {guess!r}?"
         else:
-            guessed = "" if abbreviation else _did_you_mean(name, zones)
+            guessed = "" if abbreviation else did_you_mean(name, zones)
             hint = (guessed + " " if guessed else "") + usage
         if abbreviation:
             hint = f"{name.strip()} is an abbreviation, not a zone name; {hint}"
-        self.fail(key, f"unknown time zone {_shown(name)}", hint)
+        self.fail(key, f"unknown time zone {shown(name)}", hint)
         return None
 
     def partial_date(self, key: str) -> str | None:
@@ -393,18 +362,52 @@ class _Getter:
         if isinstance(value, date) and not isinstance(value, datetime):
             if MIN_YEAR <= value.year <= MAX_YEAR:
                 return value.isoformat()
-        elif isinstance(value, str) and _partial_date(value) is not None:
+        elif isinstance(value, str) and parse_partial_date(value) is not None:
             return value
-        guess = _suggest_date(value) if isinstance(value, str) else None
+        guess = suggest_date(value) if isinstance(value, str) else None
         if isinstance(value, datetime):
             guess = value.date().isoformat()
         elif isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= MAX_YEAR:
             guess = f'"{value}"'
         self.fail(
             key,
-            f"{key} {_shown(value)} is not a date, 'YYYY-MM' or 'YYYY'",
+            f"{key} {shown(value)} is not a date, 'YYYY-MM' or 'YYYY'",
             f"did you mean {key} = {guess}?"
             if guess
             else f'write e.g. {key} = 2023-12-18, or "2023-12" for a month',
         )
         return None
+
+    def wrong_date_kind(self, key: str, value: object, want: str, example: str) -> None:
+        """``key`` is not the date or date-time wanted: say what it is and what to write."""
+        spelt = spelt_date(value)
+        if spelt is not None:
+            self.fail(
+                key,
+                f"{key} is text in quotes, not a {want}",
+                f"remove the quotes: {key} = {toml_date(spelt)}",
+            )
+        elif isinstance(value, time):
+            self.fail(
+                key,
+                f"{key} is a time of day ({value.isoformat()}) without a day",
+                f"write the day, T, then the time: {key} = 2023-12-17T{value.isoformat()}",
+            )
+        elif isinstance(value, str) and parse_partial_date(value.strip()) is not None:
+            self.fail(
+                key,
+                f"{key} {shown(value)} is a month or a year, but {key} needs a {want}",
+                f'for an event known only to the month or year, write date = "{value.strip()}"',
+            )
+        elif isinstance(value, str) and suggest_date(value):
+            self.fail(
+                key,
+                f"{key} {shown(value)} is not written as a date",
+                f"did you mean {key} = {suggest_date(value)}?",
+            )
+        else:
+            self.fail(
+                key,
+                f"{key} must be a {want}, not {type_name(value)} ({shown(value)})",
+                f"write {key} = {example}",
+            )

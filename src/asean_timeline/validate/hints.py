@@ -5,8 +5,11 @@ date for a day written another way ("17 Dec 2023"); the ISO 8601 duration for on
 written in words ("2 hours"); the ISO code for a country written as a name or an
 alpha-3 code; and the zone names behind common zone abbreviations.
 
-They run only for a problem, so ``difflib`` and ``unicodedata`` are imported by the
-functions that use them: validating a valid file loads neither (start-up time).
+Each is called by the check that finds the problem, to word its hint there. They run
+only for a problem, so ``difflib`` and ``unicodedata`` are imported by the functions that
+use them: validating a valid file loads neither (start-up time). Text longer than a key
+or a word could be (a pasted paragraph, a 50 MB line) gets no guess: comparing it would
+only be slow.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import date
 from functools import cache
 
 from asean_timeline import reference
-from asean_timeline.load import date_mistake
+from asean_timeline.model import date_mistake
 from asean_timeline.validate.parsing import parse_duration
 
 _MONTH_NAMES = (
@@ -94,7 +97,7 @@ _NAME_ALIASES = {
     "czechrepublic": "CZ",
 }
 #: Zone abbreviations people write for the zones of this region.
-_ZONE_ABBREVIATIONS = {
+ZONE_ABBREVIATIONS = {
     "JST": "Asia/Tokyo",
     "KST": "Asia/Seoul",
     "SGT": "Asia/Singapore",
@@ -126,10 +129,27 @@ def _ascii(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
 
 
-def _did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+#: Longer text than this is not a misspelling of anything: it gets no guess (and no slow one).
+_MAX_GUESSED = 100
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The one of ``choices`` that ``word`` most looks like a misspelling of, if any."""
+    matches = _close_matches(word, choices, 1)
+    return matches[0] if matches else None
+
+
+def _close_matches(word: str, choices: Iterable[str], n: int) -> list[str]:
+    if len(word) > _MAX_GUESSED:
+        return []
     import difflib
 
-    matches = difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 1) -> str:
+    """``did you mean 'x'?`` (or ``'x' or 'y'`` for ``n`` = 2), or "" if nothing is close."""
+    matches = _close_matches(word, choices, n)
     return f"did you mean {' or '.join(repr(m) for m in matches)}?" if matches else ""
 
 
@@ -143,9 +163,11 @@ def _month_number(word: str) -> int | None:
     return None
 
 
-def _suggest_date(text: str) -> str | None:
+def suggest_date(text: str) -> str | None:
     """The TOML for a day or month written another way ("17 Dec 2023" → 2023-12-17)."""
     text = text.strip()
+    if len(text) > _MAX_GUESSED:
+        return None
     found = re.fullmatch(r"(\d{4})[/. ](\d{1,2})[/. ](\d{1,2})|(\d{4})(\d{2})(\d{2})", text)
     if found:
         y, m, d = (int(g) for g in (found.groups()[:3] if found.group(1) else found.groups()[3:]))
@@ -179,9 +201,11 @@ def _suggest_date(text: str) -> str | None:
     return None
 
 
-def _suggest_duration(text: str) -> str | None:
+def suggest_duration(text: str) -> str | None:
     """The ISO 8601 duration for one written another way ("2 hours" → PT2H)."""
     cleaned = text.strip().lower()
+    if len(cleaned) > _MAX_GUESSED:
+        return None
     if parse_duration(cleaned.upper()):
         return cleaned.upper()
     if re.fullmatch(r"\d+[hm]", cleaned):
@@ -205,8 +229,10 @@ def _suggest_duration(text: str) -> str | None:
     return suggestion if parse_duration(suggestion) else None
 
 
-def _country_hint(code: str, known: dict[str, str]) -> str:
+def country_hint(code: str, known: dict[str, str]) -> str:
     usage = "use two-letter ISO 3166-1 codes such as 'JP' or 'MY'"
+    if len(code) > _MAX_GUESSED:
+        return f"{usage} (list: https://en.wikipedia.org/wiki/ISO_3166-1_alpha-2)"
     upper = code.strip().upper()
     guess = _CODE_ALIASES.get(upper) or _ALPHA_3.get(upper)
     if guess is None and upper in known:

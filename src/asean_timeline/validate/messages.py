@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
     names = {
         str: "text",
         int: "a whole number",
@@ -26,13 +26,13 @@ def _type_name(value: object) -> str:
     return names.get(type(value), type(value).__name__)
 
 
-def _shown(value: object, limit: int = 60) -> str:
+def shown(value: object, limit: int = 60) -> str:
     """``value`` as written in the file (strings in quotes), shortened for a message."""
-    text = _written(value, limit + 1)
+    text = as_written(value, limit + 1)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _written(value: object, budget: int) -> str:
+def as_written(value: object, budget: int) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
@@ -46,7 +46,7 @@ def _written(value: object, budget: int) -> str:
             if sum(len(part) + 2 for part in parts) > budget:
                 parts.append("…")
                 break
-            shown = _written(item, budget)
+            shown = as_written(item, budget)
             parts.append(f"{key} = {shown}" if isinstance(value, dict) else shown)
         if isinstance(value, dict):
             return "{ " + ", ".join(parts) + " }"
@@ -54,16 +54,16 @@ def _written(value: object, budget: int) -> str:
     return str(value)
 
 
-def _toml_date(value: date | datetime) -> str:
+def toml_date(value: date | datetime) -> str:
     """How a date or date-time is written in TOML (without quotes)."""
     if isinstance(value, datetime):
         text = value.replace(tzinfo=None).isoformat(timespec="seconds")
         offset = value.utcoffset()
-        return text + (_offset_text(offset) if offset is not None else "")
+        return text + (offset_text(offset) if offset is not None else "")
     return value.isoformat()
 
 
-def _offset_text(offset: timedelta) -> str:
+def offset_text(offset: timedelta) -> str:
     minutes = int(offset.total_seconds()) // 60
     sign = "-" if minutes < 0 else "+"
     hours, minutes = divmod(abs(minutes), 60)

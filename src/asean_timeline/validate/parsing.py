@@ -10,30 +10,29 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, timedelta
 
-from asean_timeline.load import date_mistake
-from asean_timeline.model import Day, Month, Year
+from asean_timeline.model import Day, Month, Year, date_mistake
 from asean_timeline.validate.constants import DURATION_PATTERN, MAX_YEAR, MIN_YEAR, PARTIAL_DATE
 
 
 def parse_duration(text: str) -> timedelta | None:
     """An ISO 8601 duration such as ``PT2H30M`` or ``P1D``; ``None`` if malformed or huge."""
-    found = DURATION_PATTERN.match(text)
+    found = DURATION_PATTERN.fullmatch(text)
     if not found or text in ("P", "PT") or text.endswith("T"):
         return None
-    parts = {name: int(value or 0) for name, value in found.groupdict().items()}
     try:
+        parts = {name: int(value or 0) for name, value in found.groupdict().items()}
         return timedelta(**parts)
-    except OverflowError:
+    except (OverflowError, ValueError):  # ValueError: more digits than int() takes
         return None
 
 
-def _too_long(text: str) -> bool:
+def too_long_duration(text: str) -> bool:
     """Whether ``text`` is an ISO 8601 duration too long to compute with."""
     return parse_duration(text) is None and parse_duration(re.sub(r"\d+", "0", text)) is not None
 
 
-def _partial_date(text: str) -> Year | Month | Day | None:
-    found = PARTIAL_DATE.match(text)
+def parse_partial_date(text: str) -> Year | Month | Day | None:
+    found = PARTIAL_DATE.fullmatch(text)
     if not found:
         return None
     year, month, day = (int(g) if g else None for g in found.groups())
@@ -47,7 +46,7 @@ def _partial_date(text: str) -> Year | Month | Day | None:
     return Year(year)
 
 
-def _date_text(value: object) -> date | datetime | None:
+def spelt_date(value: object) -> date | datetime | None:
     """The date or date-time that a string in quotes spells, if it spells one exactly."""
     if not isinstance(value, str):
         return None

@@ -1,6 +1,6 @@
 """Checks of an event's ``rrule`` and ``exdates`` against its date.
 
-:class:`_RecurrenceChecker` checks the structure of the rule (:func:`_rule_problem`), that
+:class:`RecurrenceChecker` checks the structure of the rule (:func:`_rule_problem`), that
 it ends, stays within the supported years and makes at most the allowed number of
 occurrences, and that every exdate is of the start's kind and is one of the occurrences;
 it gives the model's :class:`~asean_timeline.model.Recurrence`, with the rule normalised.
@@ -11,10 +11,19 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, assert_never
 
-from asean_timeline.load import TomlPath, date_mistake
-from asean_timeline.model import Day, DayInWindow, DayRange, Month, Recurrence, Timed, When, Year
+from asean_timeline.model import (
+    Day,
+    DayInWindow,
+    DayRange,
+    Month,
+    Recurrence,
+    Timed,
+    Year,
+    date_mistake,
+)
+from asean_timeline.problems import excerpt
 from asean_timeline.recurrence import normalise_rule
 from asean_timeline.validate.constants import (
     FREQUENCIES,
@@ -25,47 +34,37 @@ from asean_timeline.validate.constants import (
     MIN_YEAR,
     RRULE_PARTS,
 )
-from asean_timeline.validate.dates import _add_exact
-from asean_timeline.validate.fields import _Getter
-from asean_timeline.validate.hints import _did_you_mean
-from asean_timeline.validate.messages import _offset_text, _shown, _toml_date, _type_name, _written
-from asean_timeline.validate.parsing import _date_text
+from asean_timeline.validate.hints import did_you_mean
+from asean_timeline.validate.messages import as_written, offset_text, shown, toml_date, type_name
+from asean_timeline.validate.parsing import spelt_date
+from asean_timeline.validate.times import add_exact
 
 if TYPE_CHECKING:
     from dateutil.rrule import rrule
 
+    from asean_timeline.scanner import TomlPath
+    from asean_timeline.validate.dates import DateKeys
+    from asean_timeline.validate.fields import Getter
+
 _RRULE_EXAMPLE = "'FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=31;COUNT=5'"
 
 
-class _RecurrenceChecker:
+class RecurrenceChecker:
     """Checks ``rrule`` and ``exdates`` against the event's date.
 
     The rule and each exdate are checked even when the event's date is wrong,
     so one run reports every problem; occurrences are only known with a date.
     """
 
-    def __init__(self, get: _Getter, when: When | None) -> None:
+    def __init__(self, get: Getter, dates: DateKeys) -> None:
         self.get = get
-        self.when = when
-        table = get.table
-        written = table.get("start", table.get("date"))
-        #: Whether occurrences have a time, and whether it is written with a UTC offset.
-        self.timed = isinstance(when, Timed) or (when is None and isinstance(written, datetime))
-        self.with_offset = (
-            when.zone is None
-            if isinstance(when, Timed)
-            else isinstance(written, datetime) and written.tzinfo is not None
-        )
-        #: The first start as written (naive unless written with an offset), for hints.
+        self.dates = dates
+        self.when = dates.when
+        #: The first start as written (naive unless written with an offset), for hints;
+        #: whether occurrences have a time, and whether it is written with a UTC offset.
+        #: Set by check() for an event that recurs (most do not: they never need them).
         self.first: datetime | None = None
-        if isinstance(when, Timed):
-            self.first = when.start if self.with_offset else when.start.replace(tzinfo=None)
-        elif when is not None and not isinstance(when, Year | Month | DayInWindow):
-            self.first = datetime.combine(when.first_day, time())
-        elif when is None and isinstance(written, datetime):
-            self.first = written
-        elif when is None and isinstance(written, date):
-            self.first = datetime.combine(written, time())
+        self.timed = self.with_offset = False
 
     def check(self) -> Recurrence | None:
         get = self.get
@@ -79,8 +78,9 @@ class _RecurrenceChecker:
                     "exdates are exceptions to a repeating event: add an rrule or remove exdates",
                 )
             return None
+        self.first, self.timed, self.with_offset = self.dates.start_as_written
         when = self.when
-        if when is not None and not isinstance(when, Day | DayRange | Timed):
+        if when is not None and not when.can_recur:
             get.fail(
                 "rrule",
                 f"an event dated at {when.precision.value} precision cannot recur",
@@ -95,15 +95,16 @@ class _RecurrenceChecker:
             return None
         from dateutil.rrule import rrule, rrulestr  # only for events that recur (start-up time)
 
-        timed_start = when.start if isinstance(when, Timed) else None
-        dtstart = timed_start or datetime.combine(when.first_day, time())
+        first = when.first_start
+        timed_start = first if isinstance(first, datetime) else None
+        dtstart = timed_start or datetime.combine(first, time())
         try:
             normalised = normalise_rule(rule, timed_start=timed_start)
             parsed = rrulestr(normalised, dtstart=dtstart)
         except (ValueError, TypeError, OverflowError) as error:
             get.fail(
                 "rrule",
-                f"the rrule {_shown(rule)} is not valid: {error}",
+                f"the rrule {shown(rule)} is not valid: {excerpt(str(error), 100)}",
                 f"write an RFC 5545 rule such as {_RRULE_EXAMPLE}",
             )
             parsed = None
@@ -147,23 +148,28 @@ class _RecurrenceChecker:
                 "end it earlier with COUNT=n or UNTIL=YYYYMMDD",
             )
             return None
-        if isinstance(when, DayRange):
-            try:
-                last_day = starts[-1].date() + (when.end - when.start)
-            except OverflowError:
-                last_day = date.max
-            if last_day.year > MAX_YEAR:
-                self.past_the_end(MAX_YEAR)
-                return None
-        if isinstance(when, Timed):
-            length = (when.end - when.start) if when.end else timedelta(0)
-            try:
-                last_end: datetime | None = _add_exact(starts[-1], length).astimezone(UTC)
-            except OverflowError:
-                last_end = None
-            if last_end is None or not MIN_TIMED_YEAR <= last_end.year <= MAX_TIMED_YEAR:
-                self.past_the_end(MAX_TIMED_YEAR)
-                return None
+        match when:
+            case DayRange(start=first_day, end=last_day):
+                try:
+                    last_occurrence_day = starts[-1].date() + (last_day - first_day)
+                except OverflowError:
+                    last_occurrence_day = date.max
+                if last_occurrence_day.year > MAX_YEAR:
+                    self.past_the_end(MAX_YEAR)
+                    return None
+            case Timed(start=start, end=end):
+                length = (end - start) if end else timedelta(0)
+                try:
+                    last_end: datetime | None = add_exact(starts[-1], length).astimezone(UTC)
+                except OverflowError:
+                    last_end = None
+                if last_end is None or not MIN_TIMED_YEAR <= last_end.year <= MAX_TIMED_YEAR:
+                    self.past_the_end(MAX_TIMED_YEAR)
+                    return None
+            case Day() | Year() | Month() | DayInWindow() | None:
+                pass  # one day long (or cannot recur): the last start is checked above
+            case _:
+                assert_never(when)
         return starts
 
     def exdates(
@@ -176,12 +182,12 @@ class _RecurrenceChecker:
         first = self.first
         if first is None:
             return None  # no usable date: the date's own problem is reported
-        example = _toml_date(first if self.timed else first.date())
+        example = toml_date(first if self.timed else first.date())
         if not isinstance(exdates, list):
             get.fail(
                 "exdates",
-                f"exdates must be a list, not {_type_name(exdates)}",
-                f"put the dates in brackets: exdates = [{_written(exdates, 60)}]"
+                f"exdates must be a list, not {type_name(exdates)}",
+                f"put the dates in brackets: exdates = [{as_written(exdates, 60)}]"
                 if isinstance(exdates, date)
                 else f"write exdates = [{example}]",
             )
@@ -203,7 +209,7 @@ class _RecurrenceChecker:
             if value not in occurring:
                 get.fail(
                     "exdates",
-                    f"exdate {_toml_date(value if self.with_offset else item)} is not one of "
+                    f"exdate {toml_date(value if self.with_offset else item)} is not one of "
                     "the rule's occurrences, so it skips nothing",
                     f"check the day{' and the time' if self.timed else ''}; the first "
                     f"occurrence is {example}",
@@ -221,36 +227,41 @@ class _RecurrenceChecker:
             if isinstance(item, datetime) and (item.tzinfo is not None) == self.with_offset:
                 return item
             like = (
-                _toml_date(item.replace(tzinfo=None))
+                toml_date(item.replace(tzinfo=None))
                 if isinstance(item, datetime)
                 else f"{item}T{first.time().isoformat()}"
                 if isinstance(item, date)
-                else _toml_date(first.replace(tzinfo=None))
+                else toml_date(first.replace(tzinfo=None))
             )
             if self.with_offset:
-                like += _offset_text(first.utcoffset() or timedelta(0))
+                like += offset_text(first.utcoffset() or timedelta(0))
             kind = "date and time with a UTC offset" if self.with_offset else "local date and time"
             get.fail(
                 "exdates",
-                f"exdate {_shown(item)} must be a {kind}, like the start",
+                f"exdate {shown(item)} must be a {kind}, like the start",
                 f"write {like} (the start time on the day to skip)",
                 at=at,
             )
             return None
         if isinstance(item, date) and not isinstance(item, datetime):
             return item
-        spelt = _date_text(item)
+        spelt = spelt_date(item)
         if isinstance(item, datetime):
             hint = f"write {item.date()} (the event is all-day)"
-            message = f"exdate {_toml_date(item)} has a time, but the event is all-day"
+            message = f"exdate {toml_date(item)} has a time, but the event is all-day"
         elif spelt is not None:
-            hint = f"remove the quotes: {_toml_date(spelt)}"
-            message = f"exdate {_shown(item)} is text in quotes, not a date"
+            hint = f"remove the quotes: {toml_date(spelt)}"
+            message = f"exdate {shown(item)} is text in quotes, not a date"
         else:
             hint = f"write e.g. exdates = [{first.date()}]"
-            message = f"exdate {_shown(item)} must be a date"
+            message = f"exdate {shown(item)} must be a date"
         get.fail("exdates", message, hint, at=at)
         return None
+
+
+def _is_number(text: str) -> bool:
+    """Whether ``text`` is written in the digits 0 to 9 only (as RFC 5545 writes numbers)."""
+    return text.isascii() and text.isdigit()
 
 
 def _rule_problem(rule: str) -> tuple[str, str] | None:
@@ -271,58 +282,67 @@ def _rule_problem(rule: str) -> tuple[str, str] | None:
             return "the rrule has an empty part (;; or a ; at the end)", "remove the extra ;"
         if not equals:
             return (
-                f"{part.strip()!r} in the rrule is not of the form NAME=VALUE",
+                f"{shown(part.strip())} in the rrule is not of the form NAME=VALUE",
                 "write parts such as FREQ=YEARLY and COUNT=5 separated by ;, "
                 f"e.g. {_RRULE_EXAMPLE}",
             )
         if name not in RRULE_PARTS:
-            guess = _did_you_mean(name, RRULE_PARTS)
+            guess = did_you_mean(name, RRULE_PARTS)
             return (
-                f"unknown rrule part {name!r}",
+                f"unknown rrule part {shown(name)}",
                 guess or f"the parts are {', '.join(RRULE_PARTS)}",
             )
         if name in parts:
-            return f"{name} is given twice in the rrule", f"keep one {name}"
+            return f"{excerpt(name)} is given twice in the rrule", f"keep one {excerpt(name)}"
         parts[name] = value
     freq = parts.get("FREQ")
     if freq is None:
         return "the rrule has no FREQ", "start it with FREQ=YEARLY, MONTHLY, WEEKLY or DAILY"
     if freq in ("HOURLY", "MINUTELY", "SECONDLY"):
         return (
-            f"FREQ={freq} is not supported: events repeat at most daily",
+            f"FREQ={excerpt(freq)} is not supported: events repeat at most daily",
             "use FREQ=DAILY, WEEKLY, MONTHLY or YEARLY",
         )
     if freq not in FREQUENCIES:
-        guess = _did_you_mean(freq, FREQUENCIES)
-        return f"FREQ={freq} is not a frequency", guess or "use YEARLY, MONTHLY, WEEKLY or DAILY"
+        guess = did_you_mean(freq, FREQUENCIES)
+        return (
+            f"FREQ={excerpt(freq)} is not a frequency",
+            guess or "use YEARLY, MONTHLY, WEEKLY or DAILY",
+        )
     if "COUNT" in parts and "UNTIL" in parts:
         return "the rrule has both COUNT and UNTIL", "keep one of them (RFC 5545 allows one)"
     count = parts.get("COUNT")
     if count is not None:
-        if not count.isdigit() or int(count) < 1:
-            return f"COUNT={count} is not a number of times", "write COUNT=n with n 1 or more"
-        if int(count) > MAX_OCCURRENCES:
+        if not _is_number(count) or not count.strip("0"):
             return (
-                f"COUNT={count} is more than {MAX_OCCURRENCES:,} occurrences",
+                f"COUNT={excerpt(count)} is not a number of times",
+                "write COUNT=n with n 1 or more",
+            )
+        digits = count.lstrip("0")
+        if len(digits) > len(str(MAX_OCCURRENCES)) or int(digits) > MAX_OCCURRENCES:
+            return (
+                f"COUNT={excerpt(count)} is more than {MAX_OCCURRENCES:,} occurrences",
                 f"write COUNT={MAX_OCCURRENCES} or less",
             )
     interval = parts.get("INTERVAL")
-    if interval is not None and (not interval.isdigit() or int(interval) < 1):
+    if interval is not None and (not _is_number(interval) or not interval.strip("0")):
         return (
-            f"INTERVAL={interval} is not a whole number of 1 or more",
+            f"INTERVAL={excerpt(interval)} is not a whole number of 1 or more",
             "write e.g. INTERVAL=2 for every other time",
         )
     until = parts.get("UNTIL")
     if until is not None:
-        found = re.fullmatch(r"(\d{4})(\d{2})(\d{2})(T([01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?", until)
+        found = re.fullmatch(
+            r"(\d{4})(\d{2})(\d{2})(T([01]\d|2[0-3])[0-5]\d[0-5]\dZ?)?", until, re.ASCII
+        )
         if not found:
             return (
-                f"UNTIL={until} is not a date",
+                f"UNTIL={excerpt(until)} is not a date",
                 "write UNTIL=YYYYMMDD (e.g. UNTIL=20301231) or UNTIL=YYYYMMDDTHHMMSSZ",
             )
         why = date_mistake(*(int(found.group(i)) for i in (1, 2, 3)))
         if why is not None:
-            return f"UNTIL={until} is not a real date: {why}", "correct the date in UNTIL"
+            return f"UNTIL={excerpt(until)} is not a real date: {why}", "correct the date in UNTIL"
     if count is None and until is None:
         return (
             "the rrule never ends",

@@ -37,10 +37,28 @@ EVENT_KEYS = (
     "sources",
     "url",
 )
-SOURCE_KEYS = ("title", "publisher", "url", "published")
+SOURCE_KEYS = (
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "accessed",
+    "archived",
+    "archived_on",
+    "language",
+    "quote",
+)
 
 #: Field length limits in characters (see README, "Limits").
-MAX_LENGTH = {"id": 100, "title": 200, "location": 200, "description": 5000, "tag": 50, "url": 2000}
+MAX_LENGTH = {
+    "id": 100,
+    "title": 200,
+    "location": 200,
+    "description": 5000,
+    "tag": 50,
+    "url": 2000,
+    "quote": 500,
+}
 MAX_EVENTS = 200_000
 #: A recurring event has at most this many occurrences (see README, "Limits").
 MAX_OCCURRENCES = 10_000

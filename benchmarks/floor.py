@@ -3,7 +3,7 @@
     python benchmarks/floor.py FILE --out DIR [--no-subcalendars]
 
 It writes the same set of files as ``asean-timeline render`` (events.ics,
-timeline.md, feed.json and, unless --no-subcalendars, one calendar per country
+timeline.md, feed.json, events.csv and, unless --no-subcalendars, one calendar per country
 and per tag under calendars/) with roughly the same content per event, but:
 
 * it parses with the fastest TOML parser installed (rtoml, else tomllib) and
@@ -14,7 +14,8 @@ and per tag under calendars/) with roughly the same content per event, but:
 * each VEVENT is formatted once and the sub-calendars are joined from those
   blocks, grouped in a single pass over the events;
 * Markdown is one regex for escaping, JSON is orjson on plain dicts (the raw
-  TOML table is the feed's extension object);
+  TOML table is the feed's extension object), CSV is the csv module on the
+  raw values (with the formula guard);
 * each file is written once with a plain write, no temporary file or fsync,
   and dropped before the next is built;
 * the cyclic garbage collector is off: nothing here makes reference cycles,
@@ -28,8 +29,10 @@ correct renderer: RRULEs are copied, never expanded, and nothing is checked.
 from __future__ import annotations
 
 import argparse
+import csv
 import gc
 import html
+import io
 import re
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -285,6 +288,32 @@ def feed(info: dict[str, Any], events: list[Event], domain: str) -> bytes:
     return orjson.dumps(document, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE)
 
 
+CSV_COLUMNS = ("id", "title", "date", "start", "end", "timezone", "status", "location")
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> str:
+    text = "" if value is None else value if isinstance(value, str) else str(value)
+    return "'" + text if text.startswith(_FORMULA) else text
+
+
+def spreadsheet(events: list[Event]) -> bytes:
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow((*CSV_COLUMNS, "countries", "tags", "url", "sources", "description", "rrule"))
+    for event in events:
+        table = event.table
+        row = [_cell(table.get(key)) for key in CSV_COLUMNS]
+        row.append(", ".join(table.get("countries", ())))
+        row.append(", ".join(table.get("tags", ())))
+        row.append(_cell(table.get("url")))
+        row.append(orjson.dumps(table.get("sources", [])).decode())
+        row.append(_cell(table.get("description")))
+        row.append(table.get("rrule", ""))
+        writer.writerow(row)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def render(path: Path, out: Path, *, subcalendars: bool = True, parser: str = "auto") -> str:
     """Write the outputs; return what was done, for the message."""
     data, used = parse(path.read_text(encoding="utf-8"), parser)
@@ -299,7 +328,8 @@ def render(path: Path, out: Path, *, subcalendars: bool = True, parser: str = "a
     (out / "events.ics").write_bytes(calendar(info["title"], zones, blocks))
     (out / "timeline.md").write_bytes(markdown(info["title"], events))
     (out / "feed.json").write_bytes(feed(info, events, domain))
-    written = 3
+    (out / "events.csv").write_bytes(spreadsheet(events))
+    written = 4
     if subcalendars:
         groups: dict[str, list[str]] = {}
         for event, block in zip(events, blocks, strict=True):

@@ -28,9 +28,6 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from asean_timeline import load, pipeline
-from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import FORMATS, exporter, ics, subscribe
-from asean_timeline.selection import EventIndex, all_subcalendars, sub_timeline
 from asean_timeline.validate import validate
 from asean_timeline.write import write_files
 
@@ -66,48 +63,18 @@ def phases(path: Path, subcalendars: bool) -> list[tuple[str, float]]:
     checked = timed("validate -> model", lambda: validate(document))
     timeline = checked.timeline
     assert timeline is not None, "the input is not valid: run asean-timeline validate on it"
-    current = timed(
-        "revisions (fingerprints)",
-        lambda: revisions_module.update(timeline, {}, REVISION_TIME),
+    groups = timed(
+        "plan: presentation, revisions, sub-calendar catalogue",
+        lambda: pipeline.plan_outputs(timeline, {}, REVISION_TIME, subcalendars=subcalendars),
     )
     files: dict[str, bytes] = {}
-    # As in pipeline.plan_outputs: events.ics fills the VEVENT cache the sub-calendars reuse.
-    blocks: dict[str, bytes] = {}
-    for name in FORMATS:
-        output = exporter(name)
-        files[output.filename] = timed(
-            f"export {output.filename}",
-            lambda output=output: (
-                ics.render(timeline, current, ics.FILENAME, blocks)
-                if output.name == "ics"
-                else output.render(timeline, current, output.filename)
-            ),
+    # As render runs them: each group's files one after the other (events.ics fills
+    # the VEVENT cache its sub-calendars reuse).
+    for group in groups:
+        label = ", ".join(group.paths[:2]) + (
+            f" +{len(group.paths) - 2}" if len(group.paths) > 2 else ""
         )
-    if subcalendars:
-        listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
-        chosen = timed("sub-calendars: list", lambda: all_subcalendars(timeline))
-        start = time.perf_counter()
-        index = EventIndex(timeline)
-        selecting = time.perf_counter() - start
-        rendering = 0.0
-        for calendar in chosen:
-            start = time.perf_counter()
-            selected = sub_timeline(timeline, calendar, index)
-            middle = time.perf_counter()
-            files[f"{calendar.path}.ics"] = ics.render(
-                selected, current, f"{calendar.path}.ics", blocks
-            )
-            selecting += middle - start
-            rendering += time.perf_counter() - middle
-            listed.append(subscribe.Listed(f"{calendar.path}.ics", calendar.title, 0))
-        timings.append((f"sub-calendars: select events ({len(chosen)} calendars)", selecting))
-        timings.append(("sub-calendars: render .ics (VEVENTs cached)", rendering))
-        files[subscribe.FILENAME] = timed(
-            "subscription page", lambda: subscribe.render(timeline, listed)
-        )
-    files[revisions_module.STATE_FILENAME] = timed(
-        "revisions.json", lambda: revisions_module.dumps(current, files)
-    )
+        files.update(timed(f"make {label}", lambda group=group: dict(group.make())))
     with tempfile.TemporaryDirectory(prefix="asean-profile-") as folder:
         timed(
             f"write {len(files)} files (temp file + fsync + rename)",

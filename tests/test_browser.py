@@ -35,10 +35,11 @@ from playwright.sync_api import (
 )
 
 from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import exporter
+from asean_timeline.exporters import get
 from asean_timeline.exporters.html import embed_js
 from asean_timeline.model import Timeline
 from asean_timeline.pipeline import build_outputs, load_timeline
+from asean_timeline.present import RenderContext
 from tests.conftest import FIXED_TIME, FULL, SHIPPED
 
 pytestmark = pytest.mark.browser
@@ -133,7 +134,7 @@ def _render(source: Path, folder: Path) -> tuple[Timeline, dict[str, Any]]:
     timeline, _ = load_timeline(source)
     files = build_outputs(timeline, {}, FIXED_TIME)
     current = revisions_module.update(timeline, {}, FIXED_TIME)
-    files["index.html"] = exporter("html").render(timeline, current, "index.html")
+    files["index.html"] = dict(get("html").render(RenderContext(timeline, current)))["index.html"]
     files["embed.js"] = embed_js()
     digest = base64.b64encode(hashlib.sha256(HOST_STYLE.encode()).digest()).decode()
     host = HOST_PAGE.format(digest=digest, style=HOST_STYLE, feed="feed.json")

@@ -31,6 +31,8 @@ from asean_timeline.cli import cli
 from asean_timeline.exporters import ics
 from asean_timeline.model import Month, Timed, Timeline, Year
 from asean_timeline.pipeline import load_timeline
+from asean_timeline.present import RenderContext
+from asean_timeline.present import uid as event_uid
 from asean_timeline.revisions import update
 from asean_timeline.wording import calendar_summary
 from tests import caldav_servers
@@ -107,7 +109,7 @@ def publish(
 ) -> SyncReport:
     """Sync ``path`` to ``url`` as the command does, with the state file beside it."""
     timeline, _ = load_timeline(path)
-    calendars = ics.event_calendars(timeline, update(timeline, {}, FIXED_TIME))
+    calendars = ics.event_calendars(RenderContext(timeline, update(timeline, {}, FIXED_TIME)))
     with Collection(url, login or Credentials(None), QUICK) as collection:
         return sync(
             collection,
@@ -154,7 +156,7 @@ def expected(timeline: Timeline) -> dict[str, tuple[str, Any, Any]]:
             end = (when.first_day if isinstance(when, Year | Month) else when.last_day) + timedelta(
                 days=1
             )
-        uid = ics.uid(event, timeline.calendar.uid_domain)
+        uid = event_uid(event, timeline.calendar.uid_domain)
         result[uid] = (calendar_summary(event), start, end)
     return result
 
@@ -180,10 +182,10 @@ def test_event_calendars_hold_what_events_ics_holds(timeline_file: Path) -> None
     and VEVENT exactly as events.ics has them."""
     timeline, _ = load_timeline(timeline_file)
     revisions = update(timeline, {}, FIXED_TIME)
-    whole = ics.render(timeline, revisions)
-    calendars = ics.event_calendars(timeline, revisions)
+    whole = ics.calendar(RenderContext(timeline, revisions), ics.FILENAME)
+    calendars = ics.event_calendars(RenderContext(timeline, revisions))
     assert sorted(calendars) == sorted(
-        ics.uid(e, timeline.calendar.uid_domain) for e in timeline.events
+        event_uid(e, timeline.calendar.uid_domain) for e in timeline.events
     )
     head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{ics.PRODID}\r\nCALSCALE:GREGORIAN\r\n"
     zoned = 0
@@ -591,7 +593,7 @@ def test_an_edit_on_the_server_during_the_sync_is_a_conflict(
             return super().put(href, body, etag)
 
     timeline, _ = load_timeline(timeline_file)
-    calendars = ics.event_calendars(timeline, update(timeline, {}, FIXED_TIME))
+    calendars = ics.event_calendars(RenderContext(timeline, update(timeline, {}, FIXED_TIME)))
     with EditedMeanwhile(url, Credentials(None), QUICK) as collection:
         report = sync(collection, calendars, timeline_file.parent / STATE_FILENAME, domain=domain)
     assert [c.reason for c in report.conflicts] == [

@@ -10,7 +10,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from asean_timeline import __version__
+from asean_timeline import __version__, exporters
 from asean_timeline.cli import cli
 from tests.conftest import SHIPPED
 
@@ -65,6 +65,7 @@ def test_render_writes_the_three_outputs_and_revisions(runner: CliRunner, projec
         "README.md",
         "calendars",
         "embed.js",
+        "events.csv",
         "events.ics",
         "feed.json",
         "index.html",
@@ -81,7 +82,7 @@ def test_render_twice_is_byte_identical(runner: CliRunner, project: Path) -> Non
     first = {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()}
     os.environ["SOURCE_DATE_EPOCH"] = "1800000000"  # a later clock must not matter
     result = runner.invoke(cli, ["render"])
-    assert "24 files, 0 written" in result.output
+    assert "25 files, 0 written" in result.output
     assert {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()} == first
 
 
@@ -167,19 +168,16 @@ def test_usage_error_exits_2(runner: CliRunner) -> None:
     assert runner.invoke(cli, ["export", "--format", "pdf"]).exit_code == 2
 
 
-@pytest.mark.parametrize(
-    ("fmt", "start"), [("ics", b"BEGIN:VCALENDAR\r\n"), ("md", b"# "), ("json", b"{\n")]
-)
-def test_export_writes_one_format_to_stdout(
-    runner: CliRunner, project: Path, fmt: str, start: bytes
-) -> None:
-    """export --format F prints that one output, byte-identical to render's file."""
+@pytest.mark.parametrize("fmt", exporters.NAMES)
+def test_export_writes_one_format_to_stdout(runner: CliRunner, project: Path, fmt: str) -> None:
+    """export --format F prints that one output, byte-identical to render's file, for every
+    registered format."""
     runner.invoke(cli, ["render"], catch_exceptions=False)
     result = runner.invoke(cli, ["export", "--format", fmt])
     assert result.exit_code == 0, result.output
-    assert result.stdout_bytes.startswith(start)
-    name = {"ics": "events.ics", "md": "timeline.md", "json": "feed.json"}[fmt]
-    assert result.stdout_bytes == (project / "dist" / name).read_bytes()
+    rendered = (project / "dist" / exporters.get(fmt).filename).read_bytes()
+    assert rendered
+    assert result.stdout_bytes == rendered
 
 
 def test_export_to_a_file(runner: CliRunner, project: Path) -> None:
@@ -251,20 +249,19 @@ def test_cli_constants_match_the_library() -> None:
     from asean_timeline import cli as cli_module
     from asean_timeline.caldav_server import PASSWORD_VARIABLE
     from asean_timeline.cli import publish
-    from asean_timeline.exporters import FORMATS as OUTPUT_FORMATS
     from asean_timeline.model import Status
     from asean_timeline.report import FORMATS
     from asean_timeline.revisions import STATE_FILENAME
 
     assert cli_module.STATE_FILENAME == STATE_FILENAME
     assert cli_module.PROBLEM_FORMATS == FORMATS
-    assert cli_module.FORMATS == OUTPUT_FORMATS
     assert tuple(status.value for status in Status) == cli_module.STATUSES
     assert publish.PASSWORD_VARIABLE == PASSWORD_VARIABLE
 
 
 def test_help_imports_no_more_than_it_needs() -> None:
-    """--help loads the CLI module but no parser, validator, exporter, dataclasses or dateutil."""
+    """--help loads the CLI module and the format registry (plain data, for --format's
+    choices), but no parser, validator, exporter, dataclasses or dateutil."""
     import subprocess
     import sys
 
@@ -281,7 +278,8 @@ def test_help_imports_no_more_than_it_needs() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     loaded = done.stdout.strip().splitlines()[-1]
     commands = [f"asean_timeline.cli.{name}" for name in COMMAND_MODULES]
-    assert loaded == str(sorted(["asean_timeline", "asean_timeline.cli", *commands]))
+    expected = ["asean_timeline", "asean_timeline.cli", "asean_timeline.exporters", *commands]
+    assert loaded == str(sorted(expected))
 
 
 def test_validate_imports_no_more_than_it_needs() -> None:
@@ -322,6 +320,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
         [
             "asean_timeline",
             "asean_timeline.cli",
+            "asean_timeline.exporters",  # the format registry only: no exporter module
             "asean_timeline.inputfile",
             "asean_timeline.load",
             "asean_timeline.model",
@@ -340,6 +339,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.validate.parsing",
             "asean_timeline.validate.recurrence",
             "asean_timeline.validate.reporting",
+            "asean_timeline.validate.sources",
             "asean_timeline.validate.times",
             "asean_timeline.weburl",
         ]

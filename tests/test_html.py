@@ -22,10 +22,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from asean_timeline import revisions as revisions_module
-from asean_timeline.exporters import escape_html, exporter
+from asean_timeline.exporters import escape_html, get
 from asean_timeline.exporters.html import SCRIPT, embed_js, is_web_url, when_html
 from asean_timeline.model import Timeline
 from asean_timeline.pipeline import load_timeline
+from asean_timeline.present import RenderContext, present
 from asean_timeline.selection import all_subcalendars
 from asean_timeline.wording import when_phrase
 from tests.conftest import FIXED_TIME, FULL, SHIPPED
@@ -105,7 +106,7 @@ def parse(page: bytes) -> Node:
 
 def render_page(timeline: Timeline) -> bytes:
     current = revisions_module.update(timeline, {}, FIXED_TIME)
-    return exporter("html").render(timeline, current, "index.html")
+    return dict(get("html").render(RenderContext(timeline, current)))["index.html"]
 
 
 @cache
@@ -209,7 +210,7 @@ def test_time_elements_are_machine_readable_at_their_precision() -> None:
 def test_every_date_phrase_is_the_shared_wording(path: Path) -> None:
     """The text of the <time> elements is exactly wording.when_phrase, HTML-escaped."""
     for event in load_timeline(path)[0].events:
-        fragment = parse(when_html(event.when).encode())
+        fragment = parse(when_html(present(event, "example.org")).encode())
         assert fragment.text == when_phrase(event.when)
 
 

@@ -48,9 +48,9 @@ from dateutil.rrule import rrulestr
 from ical.calendar_stream import IcsCalendarStream
 
 from asean_timeline import reference
-from asean_timeline.exporters.ics import description, uid
 from asean_timeline.model import Month, Timed, Timeline, Year
 from asean_timeline.pipeline import build_outputs, load_timeline
+from asean_timeline.present import present, uid
 from asean_timeline.recurrence import occurrences
 from asean_timeline.wording import calendar_summary
 
@@ -544,7 +544,7 @@ def test_icalendar_rereads_text_exactly(rendered: Rendered) -> None:
     expected = {
         uid(event, domain): {
             "SUMMARY": calendar_summary(event),
-            "DESCRIPTION": description(event),
+            "DESCRIPTION": present(event, domain).description,
             "LOCATION": event.location or None,
         }
         for event in rendered.timeline.events

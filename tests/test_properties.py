@@ -15,9 +15,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from asean_timeline import revisions
 from asean_timeline.exporters import jsonfeed
-from asean_timeline.exporters.ics import uid
 from asean_timeline.load import parse_document
 from asean_timeline.pipeline import build_outputs
+from asean_timeline.present import RenderContext, uid
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate import EVENT_KEYS, validate
 from tests.conftest import DATA
@@ -92,7 +92,8 @@ def test_any_document_validates_or_reports_problems(tables: list[dict[str, objec
     feed = json.loads(files["feed.json"])
     assert len(feed["items"]) == len(checked.timeline.events)
     # The feed is written item by item: the same bytes as serialising it whole.
-    whole = jsonfeed.feed(checked.timeline, revisions.update(checked.timeline, {}, FIXED))
+    current = revisions.update(checked.timeline, {}, FIXED)
+    whole = jsonfeed.feed(RenderContext(checked.timeline, current))
     assert files["feed.json"] == orjson.dumps(
         whole, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
     )

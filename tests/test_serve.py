@@ -72,12 +72,14 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 10) -> None:
 
 
 def test_serves_outputs_with_their_media_types(served: tuple[str, Path]) -> None:
-    """The calendar, feed and Markdown go out with the types clients expect."""
+    """The calendar, feed, Markdown and CSV go out with the types clients expect."""
     base, _ = served
     assert _get(base + "events.ics")[0] == "text/calendar; charset=utf-8"
     assert _get(base + "feed.json")[0] == "application/feed+json"
     assert _get(base + "timeline.md")[0] == "text/markdown; charset=utf-8"
     assert _get(base + "calendars/countries/MY.ics")[0] == "text/calendar; charset=utf-8"
+    assert _get(base + "events.csv")[0] == "text/csv; charset=utf-8"
+    assert _get(base + "revisions.json")[0] == "application/json"
 
 
 def test_rerenders_on_save_and_keeps_last_good_output_on_error(served: tuple[str, Path]) -> None:

@@ -113,6 +113,7 @@ def test_no_subcalendars_option(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (project / "dist").iterdir()) == [
         "embed.js",
+        "events.csv",
         "events.ics",
         "feed.json",
         "index.html",

@@ -14,13 +14,15 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from asean_timeline.exporters import FORMATS
+from asean_timeline.exporters import NAMES
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
 from asean_timeline.validate import load_timeline as load_timeline  # re-exported: read + validate
 
 if TYPE_CHECKING:
-    from asean_timeline.revisions import Revision, Revisions, State
+    from asean_timeline.exporters import Format
+    from asean_timeline.present import RenderContext
+    from asean_timeline.revisions import Revision, State
 
 # Revisions (orjson, hashlib), the exporters and selection are imported by the functions
 # that use them, so `validate` loads only what validation needs (start-up time).
@@ -75,56 +77,55 @@ class OutputGroup:
     make: Callable[[], Iterator[tuple[str, bytes]]]
 
 
-# Relative cost per event of each group, measured with benchmarks/profile.py at 10,000
-# events; only their proportions matter (see workers.share).
-_COSTS = {"ics": 2.9, "md": 3.3, "json": 3.1, "html": 3.7, "subcalendars": 3.0, "state": 0.6}
-
-
 def plan_outputs(
     timeline: Timeline,
     previous: Mapping[str, Revision],
     revision_time: datetime,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = NAMES,
     *,
     subcalendars: bool = True,
 ) -> list[OutputGroup]:
     """Every output of a render, as groups of files still to be made. Pure: no I/O.
 
-    That is each format in ``formats``; with ``subcalendars``, a calendar per
-    named query, country and tag under ``calendars/`` and the subscription page
-    ``README.md``; and always ``revisions.json``, which lists them all. The
-    calendars share one group, so each VEVENT is formatted once.
+    That is each format in ``formats`` (a group each); with ``subcalendars``, a
+    calendar per named query, country and tag under ``calendars/`` and the
+    subscription page ``README.md``; and always ``revisions.json``, which lists
+    them all. The sub-calendars join the group of the calendar format when it
+    is chosen, so each VEVENT is formatted once.
+
+    The values the outputs share (the presentation of each event, the catalogue
+    of sub-calendars) are built here, before any group is made: worker
+    processes forked afterwards find them in memory.
     """
     from asean_timeline import revisions as revisions_module
-    from asean_timeline.exporters import exporter
+    from asean_timeline.exporters import CALENDAR, STATE_COST, SUBCALENDARS_COST, get, of_kind
+    from asean_timeline.present import Presentation, RenderContext
     from asean_timeline.revisions import STATE_FILENAME
 
-    current = revisions_module.update(timeline, previous, revision_time)
+    presentation = Presentation(timeline)
+    current = revisions_module.update(timeline, previous, revision_time, presentation.record)
+    context = RenderContext(timeline, current, presentation)
     count = max(len(timeline.events), 1)
-    formats = tuple(formats)
+    chosen = [get(name) for name in formats]
     groups = []
-    calendars = _calendar_group(timeline, current, "ics" in formats, subcalendars)
-    if calendars is not None:
-        groups.append(calendars)
-    for name in formats:
-        if name == "ics":
-            continue
-        output = exporter(name)
-        paths: tuple[str, ...] = (output.filename,)
-        if name == "html":
-            from asean_timeline.exporters import html
-
-            paths += (html.EMBED_FILENAME,)  # the widget the page's snippet loads
+    for output in chosen:
         groups.append(
-            OutputGroup(
-                paths, _COSTS[name] * count, partial(_make_format, name, timeline, current, paths)
-            )
+            OutputGroup(output.paths, output.cost * count, partial(output.render, context))
         )
+    if subcalendars:
+        context.catalogue  # noqa: B018 - selected once, here, before any fork
+        (calendar_format,) = of_kind(CALENDAR)
+        calendars = _subcalendar_group(context, calendar_format, SUBCALENDARS_COST * count)
+        host = next((i for i, chose in enumerate(chosen) if chose == calendar_format), None)
+        if host is None:
+            groups.append(calendars)
+        else:  # one group, one process: the sub-calendars reuse its VEVENTs
+            groups[host] = _joined(groups[host], calendars)
     listed = sorted(path for group in groups for path in group.paths)
     groups.append(
         OutputGroup(
             (STATE_FILENAME,),
-            _COSTS["state"] * count,
+            STATE_COST * count,
             lambda: iter([(STATE_FILENAME, revisions_module.dumps(current, listed))]),
         )
     )
@@ -135,7 +136,7 @@ def build_outputs(
     timeline: Timeline,
     previous: Mapping[str, Revision],
     revision_time: datetime,
-    formats: Iterable[str] = FORMATS,
+    formats: Iterable[str] = NAMES,
     *,
     subcalendars: bool = True,
 ) -> dict[str, bytes]:
@@ -144,52 +145,29 @@ def build_outputs(
     return {path: data for group in groups for path, data in group.make()}
 
 
-def _make_format(
-    name: str, timeline: Timeline, current: Revisions, paths: tuple[str, ...]
-) -> Iterator[tuple[str, bytes]]:
-    from asean_timeline.exporters import exporter
+def _joined(first: OutputGroup, second: OutputGroup) -> OutputGroup:
+    def make() -> Iterator[tuple[str, bytes]]:
+        yield from first.make()
+        yield from second.make()
 
-    output = exporter(name)
-    yield output.filename, output.render(timeline, current, output.filename)
-    if name == "html":
-        from asean_timeline.exporters import html
-
-        yield paths[1], html.embed_js()
+    return OutputGroup(first.paths + second.paths, first.cost + second.cost, make)
 
 
-def _calendar_group(
-    timeline: Timeline, current: Revisions, main: bool, subcalendars: bool
-) -> OutputGroup | None:
-    """events.ics and the sub-calendars with their subscription page, in one group."""
-    from asean_timeline.exporters import ics, subscribe
-    from asean_timeline.selection import all_subcalendars
+def _subcalendar_group(context: RenderContext, calendar_format: Format, cost: float) -> OutputGroup:
+    """The catalogue's calendars under calendars/, made by the calendar format's module,
+    then the subscription page README.md."""
+    from asean_timeline.exporters import subscribe
 
-    if not main and not subcalendars:
-        return None
-    chosen = all_subcalendars(timeline) if subcalendars else []
-    paths = ([ics.FILENAME] if main else []) + [f"{c.path}.ics" for c in chosen]
-    if subcalendars:
-        paths.append(subscribe.FILENAME)
-    cost = (_COSTS["ics"] if main else 0) + (_COSTS["subcalendars"] if subcalendars else 0)
+    calendar = calendar_format.load().calendar
+    listed = context.catalogue.calendars
+    paths = (*(calendar.path for calendar in listed), subscribe.FILENAME)
 
     def make() -> Iterator[tuple[str, bytes]]:
-        from asean_timeline.selection import EventIndex, sub_timeline
+        for selected in listed:
+            yield selected.path, calendar(context.selected(selected.timeline), selected.path)
+        yield subscribe.FILENAME, subscribe.render(context)
 
-        blocks: dict[str, bytes] = {}  # each VEVENT is formatted once, whatever it is in
-        if main:
-            yield ics.FILENAME, ics.render(timeline, current, ics.FILENAME, blocks)
-        if not subcalendars:
-            return
-        listed = [subscribe.Listed(ics.FILENAME, "All events", len(timeline.events))]
-        index = EventIndex(timeline)
-        for calendar in chosen:
-            selected = sub_timeline(timeline, calendar, index)
-            path = f"{calendar.path}.ics"
-            yield path, ics.render(selected, current, path, blocks)
-            listed.append(subscribe.Listed(path, calendar.title, len(selected.events)))
-        yield subscribe.FILENAME, subscribe.render(timeline, listed)
-
-    return OutputGroup(tuple(paths), cost * max(len(timeline.events), 1), make)
+    return OutputGroup(paths, cost, make)
 
 
 def obsolete_files(previous: State, files: Collection[str]) -> list[str]:

@@ -15,7 +15,7 @@ is always later than the event's previous revision.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -24,6 +24,7 @@ import orjson
 
 from asean_timeline.model import Event, Timeline
 from asean_timeline.records import event_record
+from asean_timeline.timefmt import utc_stamp
 
 STATE_FILENAME = "revisions.json"
 _FORMAT_VERSION = 1
@@ -52,23 +53,31 @@ class StateError(ValueError):
     """``revisions.json`` exists but cannot be read."""
 
 
-def fingerprint(event: Event) -> str:
-    """A SHA-256 of the event's canonical record (stable across Python versions)."""
-    record = event_record(event)
-    canonical = orjson.dumps(record, option=orjson.OPT_SORT_KEYS)
+def fingerprint(event: Event, record: Callable[[Event], dict[str, Any]] = event_record) -> str:
+    """A SHA-256 of the event's canonical record (stable across Python versions).
+
+    ``record`` gives the record (a render passes the one its presentation built).
+    """
+    canonical = orjson.dumps(record(event), option=orjson.OPT_SORT_KEYS)
     return "sha256:" + hashlib.sha256(canonical).hexdigest()
 
 
-def update(timeline: Timeline, previous: Revisions, revision_time: datetime) -> dict[str, Revision]:
+def update(
+    timeline: Timeline,
+    previous: Revisions,
+    revision_time: datetime,
+    record: Callable[[Event], dict[str, Any]] = event_record,
+) -> dict[str, Revision]:
     """The revisions after this render: new events start at 0, changed ones go up by one.
 
     Events no longer in the timeline are dropped. ``revision_time`` is truncated
-    to whole seconds (iCalendar's resolution) and used for new revisions only.
+    to whole seconds (iCalendar's resolution) and used for new revisions only;
+    ``record`` is as for :func:`fingerprint`.
     """
     now = revision_time.astimezone(UTC).replace(microsecond=0)
     result: dict[str, Revision] = {}
     for event in timeline.events:
-        digest = fingerprint(event)
+        digest = fingerprint(event, record)
         old = previous.get(event.id)
         if old is None:
             result[event.id] = Revision(digest, 0, now, now)
@@ -99,8 +108,8 @@ def dumps(revisions: Revisions, files: Iterable[str] = ()) -> bytes:
             event_id: {
                 "fingerprint": revision.fingerprint,
                 "sequence": revision.sequence,
-                "created": _stamp(revision.created),
-                "modified": _stamp(revision.modified),
+                "created": utc_stamp(revision.created),
+                "modified": utc_stamp(revision.modified),
             }
             for event_id, revision in sorted(revisions.items())
         },
@@ -144,16 +153,12 @@ def _revision(event_id: str, item: Any) -> Revision:
     for name, value in (("created", created), ("modified", modified)):
         if not EARLIEST <= value <= LATEST:
             raise StateError(
-                f"event {event_id!r}: {name} {_stamp(value)} is outside {EARLIEST.year} to "
+                f"event {event_id!r}: {name} {utc_stamp(value)} is outside {EARLIEST.year} to "
                 f"{LATEST.year}"
             )
     if modified < created:
         raise StateError(f"event {event_id!r}: modified is before created")
     return Revision(str(item["fingerprint"]), sequence, created, modified)
-
-
-def _stamp(value: datetime) -> str:
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _parse_stamp(text: object) -> datetime:

@@ -57,13 +57,14 @@ def select(
 ) -> Timeline:
     """The events of ``timeline`` that match ``query``, under ``info`` (default: the same).
 
-    ``index`` (of the same timeline) saves work when selecting many times.
+    The named sub-calendars stay (a page of the selection lists them, counted in
+    it). ``index`` (of the same timeline) saves work when selecting many times.
     """
     if index is not None and index.timeline is timeline:
         events = index.events(query)
     else:
         events = tuple(event for event in timeline.events if query.matches(event))
-    return Timeline(info or timeline.calendar, events)
+    return Timeline(info or timeline.calendar, events, timeline.subcalendars)
 
 
 def sub_timeline(

@@ -24,6 +24,10 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+from asean_timeline.exporters import media_types
+
+#: Media types by extension, for the files no format declares (sub-calendars,
+#: README.md, revisions.json, anything a user keeps in the folder).
 MEDIA_TYPES = {
     ".ics": "text/calendar; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
@@ -32,8 +36,8 @@ MEDIA_TYPES = {
     ".js": "text/javascript; charset=utf-8",
     ".css": "text/css; charset=utf-8",
 }
-#: Files whose type is more specific than their extension's.
-NAMED_MEDIA_TYPES = {"feed.json": "application/feed+json"}
+#: Each file an output format declares, with the media type it declares for it.
+NAMED_MEDIA_TYPES = media_types()
 
 
 #: Seconds a connection may stay silent before it is closed.

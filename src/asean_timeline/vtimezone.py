@@ -20,6 +20,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from asean_timeline import reference
+from asean_timeline.timefmt import utc_offset
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo  # zones come from reference.zone(), when one is used
@@ -92,17 +93,6 @@ def _locate(zone: ZoneInfo, low: datetime, high: datetime) -> Transition:
         name=local.tzname() or "",
         is_dst=bool(local.dst()),
     )
-
-
-def format_offset(offset: timedelta) -> str:
-    """``+0900``, ``-0430`` or ``+053328`` (seconds only when the zone has them)."""
-    seconds = int(offset.total_seconds())
-    sign = "+" if seconds >= 0 else "-"
-    seconds = abs(seconds)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    text = f"{sign}{hours:02d}{minutes:02d}"
-    return text + (f"{secs:02d}" if secs else "")
 
 
 #: A transition that recurs on the same rule in this many consecutive years (the year
@@ -259,8 +249,8 @@ def _component(
         # RDATE repeats DTSTART: some parsers (e.g. PyPI's ical) apply an observance
         # only through RRULE or RDATE and would otherwise ignore a one-off transition.
         yield "RDATE", start
-    yield "TZOFFSETFROM", format_offset(before)
-    yield "TZOFFSETTO", format_offset(after)
+    yield "TZOFFSETFROM", utc_offset(before, basic=True)
+    yield "TZOFFSETTO", utc_offset(after, basic=True)
     if name and name[0].isalpha():
         yield "TZNAME", name
     yield "END", kind

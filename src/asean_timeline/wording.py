@@ -18,6 +18,12 @@ from asean_timeline.model import (
     Year,
     month_name,
 )
+from asean_timeline.timefmt import machine_value, utc_offset
+
+#: A piece of a date phrase: the words, and the machine-readable value they stand
+#: for (``"2023-04"``, ``"2023-12-17"``, ``"2023-12-17T10:00+09:00"``) or None for
+#: words between the dated parts (``"–"``, ``" (exact day unknown)"``).
+Piece = tuple[str | None, str]
 
 
 def day_phrase(day: date) -> str:
@@ -27,13 +33,26 @@ def day_phrase(day: date) -> str:
 
 def days_phrase(first: date, last: date) -> str:
     """``16–18 December 2023``, ``30 November – 2 December 2023`` or across years."""
+    return "".join(words for _, words in _days_pieces(first, last))
+
+
+def _days_pieces(first: date, last: date) -> tuple[Piece, ...]:
+    """:func:`days_phrase` cut where the first day ends and the last begins."""
     if first == last:
-        return day_phrase(first)
+        return ((first.isoformat(), day_phrase(first)),)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {month_name(first.month)} {first.year}"
-    if first.year == last.year:
-        return f"{first.day} {month_name(first.month)} – {day_phrase(last)}"
-    return f"{day_phrase(first)} – {day_phrase(last)}"
+        head = str(first.day)
+        separator = "–"
+    elif first.year == last.year:
+        head, separator = f"{first.day} {month_name(first.month)}", " – "
+    else:
+        head, separator = day_phrase(first), " – "
+    tail = (
+        day_phrase(last)
+        if separator == " – "
+        else f"{last.day} {month_name(last.month)} {last.year}"
+    )
+    return ((first.isoformat(), head), (None, separator), (last.isoformat(), tail))
 
 
 def zone_label(moment: datetime) -> str:
@@ -42,39 +61,57 @@ def zone_label(moment: datetime) -> str:
     if name and name[0].isalpha() and name not in ("UTC",):
         return name
     offset = moment.utcoffset() or timedelta(0)
-    if not offset:
-        return "UTC"
-    sign = "+" if offset >= timedelta(0) else "-"
-    minutes = abs(int(offset.total_seconds())) // 60
-    return f"UTC{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+    return "UTC" + utc_offset(offset) if offset else "UTC"
 
 
 def time_phrase(start: datetime, end: datetime | None) -> str:
     """``17 December 2023, 10:00 JST`` or ``…, 10:00–12:00 JST``."""
+    return "".join(words for _, words in _time_pieces(start, end))
+
+
+def _time_pieces(start: datetime, end: datetime | None) -> tuple[Piece, ...]:
     head = f"{day_phrase(start.date())}, {start:%H:%M}"
     if end is None:
-        return f"{head} {zone_label(start)}"
+        return ((machine_value(start), f"{head} {zone_label(start)}"),)
     if end.date() == start.date() and zone_label(end) == zone_label(start):
-        return f"{head}–{end:%H:%M} {zone_label(start)}"
-    return f"{head} {zone_label(start)} – {day_phrase(end.date())}, {end:%H:%M} {zone_label(end)}"
+        return (
+            (machine_value(start), head),
+            (None, "–"),
+            (machine_value(end), f"{end:%H:%M} {zone_label(start)}"),
+        )
+    return (
+        (machine_value(start), f"{head} {zone_label(start)}"),
+        (None, " – "),
+        (machine_value(end), f"{day_phrase(end.date())}, {end:%H:%M} {zone_label(end)}"),
+    )
+
+
+def when_pieces(when: When) -> tuple[Piece, ...]:
+    """The event's date at exactly its precision, cut into its dated parts.
+
+    The words joined are :func:`when_phrase`; each dated part carries the value a
+    machine reads (a year ``"2009"``, a month ``"2023-04"``, a day, a time with offset).
+    """
+    match when:
+        case Year(year=year):
+            return ((f"{year:04d}", str(year)),)
+        case Month(year=year, month=month):
+            return ((f"{year:04d}-{month:02d}", f"{month_name(month)} {year}"),)
+        case Day(day=day):
+            return ((day.isoformat(), day_phrase(day)),)
+        case DayRange(start=start, end=end):
+            return _days_pieces(start, end)
+        case DayInWindow(earliest=earliest, latest=latest):
+            return (*_days_pieces(earliest, latest), (None, " (exact day unknown)"))
+        case Timed(start=start, end=end):
+            return _time_pieces(start, end)
+        case _:
+            assert_never(when)
 
 
 def when_phrase(when: When) -> str:
     """The event's date at exactly its precision, as a reader would write it."""
-    match when:
-        case Year(year=year):
-            return str(year)
-        case Month(year=year, month=month):
-            return f"{month_name(month)} {year}"
-        case Day(day=day):
-            return day_phrase(day)
-        case DayRange(start=start, end=end):
-            return days_phrase(start, end)
-        case DayInWindow(earliest=earliest, latest=latest):
-            return f"{days_phrase(earliest, latest)} (exact day unknown)"
-        case Timed(start=start, end=end):
-            return time_phrase(start, end)
-    assert_never(when)
+    return "".join(words for _, words in when_pieces(when))
 
 
 def uncertainty_note(when: When) -> str | None:
@@ -86,7 +123,10 @@ def uncertainty_note(when: When) -> str | None:
             return f"sometime in {month_name(month)} {year}"
         case DayInWindow(earliest=earliest, latest=latest):
             return f"one day of {days_phrase(earliest, latest)}"
-    return None
+        case Day() | DayRange() | Timed():
+            return None
+        case _:
+            assert_never(when)
 
 
 def calendar_summary(event: Event) -> str:

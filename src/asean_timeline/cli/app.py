@@ -32,7 +32,6 @@ DEFAULT_FILE = Path("events.toml")
 DEFAULT_OUT = Path("dist")
 STATE_FILENAME = "revisions.json"  # asean_timeline.revisions.STATE_FILENAME (a test checks)
 STATUSES = ("confirmed", "tentative", "cancelled")  # model.Status values (a test checks)
-FORMATS = ("ics", "md", "json", "html")  # exporters.FORMATS (a test checks)
 #: Below this many events, forking worker processes costs more than it saves.
 PARALLEL_FROM_EVENTS = 1_000
 PROBLEM_FORMATS = ("human", "json", "github")  # report.FORMATS (a test checks)

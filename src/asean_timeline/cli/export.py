@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
+from asean_timeline import exporters
 from asean_timeline.cli.app import (
     DEFAULT_OUT,
-    FORMATS,
     STATE_FILENAME,
     cli,
     file_argument,
@@ -28,9 +28,9 @@ from asean_timeline.cli.filters import build_query, filter_options
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(FORMATS)),
+    type=click.Choice(sorted(exporters.NAMES)),
     required=True,
-    help="ics (iCalendar), md (Markdown), json (JSON Feed 1.1) or html (the timeline page).",
+    help=exporters.help_text(),
 )
 @file_argument
 @output_option
@@ -68,7 +68,6 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
-    from asean_timeline.exporters import exporter
     from asean_timeline.pipeline import build_outputs, load_timeline, read_state
     from asean_timeline.selection import select
 
@@ -83,5 +82,5 @@ def export(
         formats=[output_format],
         subcalendars=False,
     )
-    content = files[exporter(output_format).filename]
+    content = files[exporters.get(output_format).filename]
     write_output(output, content)

@@ -51,8 +51,8 @@ def render(
 ) -> None:
     """Render FILE (default: ./events.toml) into the --out folder.
 
-    Writes events.ics, timeline.md, feed.json, index.html (with the embeddable
-    widget embed.js), a calendar per named query,
+    Writes events.ics, timeline.md, feed.json, events.csv, index.html (with
+    the embeddable widget embed.js), a calendar per named query,
     country and tag under calendars/, the subscription page README.md, and
     revisions.json (the revision history that lets calendar apps see edits;
     commit it with the rest). Unchanged files are not rewritten, and an

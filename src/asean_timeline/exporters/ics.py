@@ -11,70 +11,77 @@ TZID and a VTIMEZONE, or UTC when a fixed offset was written.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from asean_timeline import reference
+from asean_timeline.exporters import get
 from asean_timeline.exporters.contentlines import content_line, escape_text
-from asean_timeline.model import Event, Month, Status, Timed, Timeline, Year
+from asean_timeline.model import Event, Month, Timed, Timeline, Year
+from asean_timeline.present import Presented, RenderContext
 from asean_timeline.recurrence import last_start as last_start_of
-from asean_timeline.reference import UTC_ZONES, countries
-from asean_timeline.revisions import Revision, Revisions
-from asean_timeline.wording import calendar_summary, when_phrase
+from asean_timeline.reference import UTC_ZONES
+from asean_timeline.revisions import Revision
+from asean_timeline.timefmt import basic_date, basic_time, utc_stamp
+from asean_timeline.wording import calendar_summary
 
-FILENAME = "events.ics"
-MEDIA_TYPE = "text/calendar; charset=utf-8"
+FILENAME = get("ics").filename
 PRODID = "-//asean-timeline//asean-timeline//EN"
+#: The context's scratch keys: each event's encoded VEVENT, and the years it spans, by id.
+_BLOCKS = "ics.vevents"
+_SPANS = "ics.years"
 
 
-def render(
-    timeline: Timeline,
-    revisions: Revisions,
-    path: str = FILENAME,
-    blocks: dict[str, bytes] | None = None,
-) -> bytes:
-    """The whole calendar as RFC 5545 bytes (UTF-8, CRLF line ends).
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``events.ics``: the whole calendar (see :func:`calendar`)."""
+    yield FILENAME, calendar(context, FILENAME)
 
-    ``blocks`` caches each event's encoded VEVENT by id, for callers that render
-    the same events into several calendars (the text does not depend on which).
+
+def calendar(context: RenderContext, path: str) -> bytes:
+    """The context's timeline as RFC 5545 bytes (UTF-8, CRLF line ends), to stand at ``path``.
+
+    Each event's VEVENT is formatted once per context (and the contexts of its
+    selections): its text does not depend on which calendar it is in.
     """
-    cache = {} if blocks is None else blocks
-    info = timeline.calendar
-    parts = [_lines_text(_header_lines(timeline, path)).encode()]
-    stamps: dict[datetime, str] = {}
+    timeline = context.timeline
+    blocks: dict[str, bytes] = context.scratch.setdefault(_BLOCKS, {})
+    known_years = context.scratch.setdefault(_SPANS, {})
+    parts = [_lines_text(_header_lines(timeline, path, known_years)).encode()]
     for event in timeline.events:
-        block = cache.get(event.id)
+        block = blocks.get(event.id)
         if block is None:
-            block = _vevent(event, revisions[event.id], info.uid_domain, stamps).encode()
-            cache[event.id] = block
+            block = _vevent(event, context.of(event), context.revisions[event.id]).encode()
+            blocks[event.id] = block
         parts.append(block)
     parts.append(b"END:VCALENDAR\r\n")
     return b"".join(parts)
 
 
-def event_calendars(timeline: Timeline, revisions: Revisions) -> dict[str, bytes]:
-    """Each event alone as a VCALENDAR, by UID: what a CalDAV server stores per event.
+def event_calendars(context: RenderContext) -> dict[str, bytes]:
+    """Each event of the context alone as a VCALENDAR, by UID: what a CalDAV server stores.
 
     The VEVENT and the VTIMEZONE it uses are byte-identical to the ones
-    :func:`render` writes for ``timeline``. The header keeps VERSION, PRODID and
-    CALSCALE only: RFC 4791 §4.1 forbids METHOD in a calendar collection, and
-    the calendar's name and refresh interval belong to the collection.
+    :func:`calendar` writes for the same context. The header keeps VERSION,
+    PRODID and CALSCALE only: RFC 4791 §4.1 forbids METHOD in a calendar
+    collection, and the calendar's name and refresh interval belong to the collection.
     """
-    domain = timeline.calendar.uid_domain
+    timeline = context.timeline
     head = f"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:{PRODID}\r\nCALSCALE:GREGORIAN\r\n"
     zones: dict[str, str] = {}
-    for name, first_year, last_year in _zones_needed(timeline):
+    for name, first_year, last_year in _zones_needed(
+        timeline, context.scratch.setdefault(_SPANS, {})
+    ):
         from asean_timeline.vtimezone import vtimezone_lines  # only for timed events
 
         zones[name] = _lines_text(
             (prop, (), value) for prop, value in vtimezone_lines(name, first_year, last_year)
         )
-    stamps: dict[datetime, str] = {}
     calendars = {}
     for event in timeline.events:
+        shown = context.of(event)
         zone = event.when.zone if isinstance(event.when, Timed) else None
         text = head + zones.get(zone or "", "")
-        text += _vevent(event, revisions[event.id], domain, stamps) + "END:VCALENDAR\r\n"
-        calendars[uid(event, domain)] = text.encode()
+        text += _vevent(event, shown, context.revisions[event.id]) + "END:VCALENDAR\r\n"
+        calendars[shown.uid] = text.encode()
     return calendars
 
 
@@ -85,7 +92,9 @@ def _lines_text(lines: Iterable[Line]) -> str:
 Line = tuple[str, tuple[tuple[str, str], ...], str]
 
 
-def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
+def _header_lines(
+    timeline: Timeline, filename: str, known_years: dict[str, tuple[int, int]]
+) -> Iterator[Line]:
     info = timeline.calendar
     yield "BEGIN", (), "VCALENDAR"
     yield "VERSION", (), "2.0"
@@ -105,7 +114,7 @@ def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
     refresh = _duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
-    zones = _zones_needed(timeline)
+    zones = _zones_needed(timeline, known_years)
     if zones:
         from asean_timeline.vtimezone import vtimezone_lines  # only for timed events
     for name, first_year, last_year in zones:
@@ -113,16 +122,25 @@ def _header_lines(timeline: Timeline, filename: str) -> Iterator[Line]:
             yield prop, (), value
 
 
-def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
-    """Each zone used by a timed event, with the years its occurrences span."""
+def _zones_needed(
+    timeline: Timeline, known_years: dict[str, tuple[int, int]]
+) -> list[tuple[str, int, int]]:
+    """Each zone used by a timed event, with the years its occurrences span.
+
+    ``known_years`` caches each event's span by id: a recurring event's last
+    start expands its rule, and the sub-calendars ask again for the same events.
+    """
     spans: dict[str, tuple[int, int]] = {}
     for event in timeline.events:
         when = event.when
         if not isinstance(when, Timed) or when.zone is None or when.zone in UTC_ZONES:
             continue
-        last_start = last_start_of(event)
-        last_year = (last_start + (when.end - when.start)).year if when.end else last_start.year
-        first_year = when.start.year
+        years = known_years.get(event.id)
+        if years is None:
+            last_start = last_start_of(event)
+            end = last_start + (when.end - when.start) if when.end else last_start
+            years = known_years[event.id] = (when.start.year, end.year)
+        first_year, last_year = years
         if when.zone in spans:
             known = spans[when.zone]
             first_year, last_year = min(known[0], first_year), max(known[1], last_year)
@@ -130,24 +148,15 @@ def _zones_needed(timeline: Timeline) -> list[tuple[str, int, int]]:
     return [(name, first - 1, last + 1) for name, (first, last) in sorted(spans.items())]
 
 
-def uid(event: Event, domain: str) -> str:
-    """The event's UID: its id at the calendar's domain, stable across edits and reorders."""
-    return f"{event.id}@{domain}"
-
-
-def _vevent(event: Event, revision: Revision, domain: str, stamps: dict[datetime, str]) -> str:
-    """One VEVENT's content lines. ``stamps`` caches UTC stamps: most events share them."""
-    modified = stamps.get(revision.modified) or stamps.setdefault(
-        revision.modified, _utc(revision.modified)
-    )
-    created = stamps.get(revision.created) or stamps.setdefault(
-        revision.created, _utc(revision.created)
-    )
+def _vevent(event: Event, shown: Presented, revision: Revision) -> str:
+    """One VEVENT's content lines."""
+    modified = utc_stamp(revision.modified, basic=True)
+    created = utc_stamp(revision.created, basic=True)
     # Lines that are short ASCII by construction are written as they are; the others
     # (anything with text from events.toml) go through content_line, which folds.
     lines = [
         "BEGIN:VEVENT\r\n",
-        content_line("UID", uid(event, domain)),
+        content_line("UID", shown.uid),
         f"DTSTAMP:{modified}\r\n",
         f"CREATED:{created}\r\n",
         f"LAST-MODIFIED:{modified}\r\n",
@@ -155,14 +164,13 @@ def _vevent(event: Event, revision: Revision, domain: str, stamps: dict[datetime
     ]
     lines += [content_line(name, value, params) for name, params, value in _time_lines(event)]
     lines.append(content_line("SUMMARY", escape_text(calendar_summary(event))))
-    lines.append(content_line("DESCRIPTION", escape_text(description(event))))
+    lines.append(content_line("DESCRIPTION", escape_text(shown.description)))
     if event.location:
         lines.append(content_line("LOCATION", escape_text(event.location)))
     if event.tags:
         lines.append(content_line("CATEGORIES", ",".join([escape_text(t) for t in event.tags])))
-    link = event.url or next((s.url for s in event.sources if s.url), None)
-    if link:
-        lines.append(content_line("URL", link, (("VALUE", "URI"),)))
+    if shown.link:
+        lines.append(content_line("URL", shown.link, (("VALUE", "URI"),)))
     lines.append(f"STATUS:{event.status.value.upper()}\r\n")
     # Reference events should never make a subscriber look busy.
     lines.append("TRANSP:TRANSPARENT\r\nEND:VEVENT\r\n")
@@ -180,8 +188,8 @@ def _time_lines(event: Event) -> Iterator[Line]:
         # The model's shapes map to whole days: see the module docstring.
         first = when.first_day
         last = first if isinstance(when, Year | Month) else when.last_day
-        yield "DTSTART", (("VALUE", "DATE"),), _date(first)
-        yield "DTEND", (("VALUE", "DATE"),), _date(last + timedelta(days=1))
+        yield "DTSTART", (("VALUE", "DATE"),), basic_date(first)
+        yield "DTEND", (("VALUE", "DATE"),), basic_date(last + timedelta(days=1))
     if event.recurrence is not None:
         yield "RRULE", (), event.recurrence.rule
         exdates = event.recurrence.exdates
@@ -193,7 +201,7 @@ def _time_lines(event: Event) -> Iterator[Line]:
                 params = values[0][1]
                 yield "EXDATE", params, ",".join(value for _, _, value in values)
             else:
-                yield "EXDATE", (("VALUE", "DATE"),), ",".join(_date(d) for d in exdates)
+                yield "EXDATE", (("VALUE", "DATE"),), ",".join(basic_date(d) for d in exdates)
 
 
 def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = True) -> Line:
@@ -204,58 +212,15 @@ def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = 
     time means (ical.js takes the later, RFC 5545 §3.3.5 the earlier).
     """
     if zone is None or zone in UTC_ZONES:
-        return name, (), _utc(moment)
+        return name, (), utc_stamp(moment, basic=True)
     local = moment.astimezone(reference.zone(zone))
     if not keep_zone and _is_ambiguous(local):
-        return name, (), _utc(moment)
-    return name, (("TZID", zone),), _local(local)
+        return name, (), utc_stamp(moment, basic=True)
+    return name, (("TZID", zone),), basic_time(local)
 
 
 def _is_ambiguous(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
-
-
-def description(event: Event) -> str:
-    """Plain-text body: the date at its precision, the description, then the facts."""
-    parts = [f"Date: {when_phrase(event.when)}"]
-    if event.recurrence is not None:
-        parts.append(f"Repeats: {event.recurrence.rule}")
-    if event.description:
-        parts.append("")
-        parts.append(event.description)
-        parts.append("")
-    if event.location:
-        parts.append(f"Where: {event.location}")
-    if event.status is not Status.CONFIRMED:
-        parts.append(f"Status: {event.status.value}")
-    if event.countries:
-        names = countries()
-        parts.append("Countries: " + ", ".join(names.get(c, c) for c in event.countries))
-    if event.tags:
-        parts.append("Tags: " + ", ".join(event.tags))
-    if event.sources:
-        parts.append("Sources:")
-        for source in event.sources:
-            line = f"- {source.label}"
-            if source.published:
-                line += f" ({source.published})"
-            if source.url:
-                line += f" <{source.url}>"
-            parts.append(line)
-    return "\n".join(parts).strip()
-
-
-def _utc(moment: datetime) -> str:
-    return _local(moment.astimezone(UTC)) + "Z"
-
-
-def _local(moment: datetime) -> str:
-    # Formatted by hand: strftime("%Y") does not zero-pad years before 1000 on glibc.
-    return f"{_date(moment.date())}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-
-
-def _date(day: date) -> str:
-    return f"{day.year:04d}{day.month:02d}{day.day:02d}"
 
 
 def _duration(span: timedelta) -> str:

@@ -8,58 +8,59 @@ item's ``_asean_timeline`` extension object, the event's canonical record.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-from functools import lru_cache
+from collections.abc import Iterator
 from typing import Any
 
 import orjson
 
-from asean_timeline.exporters import escape_html, ics
-from asean_timeline.exporters.ics import description, uid
+from asean_timeline.exporters import CALENDAR, escape_html, get, of_kind
 from asean_timeline.model import Event, Timeline
-from asean_timeline.records import event_record
-from asean_timeline.reference import countries
-from asean_timeline.revisions import Revision, Revisions
-from asean_timeline.wording import paragraphs, when_phrase
+from asean_timeline.present import Presented, RenderContext
+from asean_timeline.revisions import Revision
+from asean_timeline.timefmt import utc_stamp
+from asean_timeline.wording import paragraphs
 
-FILENAME = "feed.json"
-MEDIA_TYPE = "application/feed+json"
+FILENAME = get("json").filename
 VERSION = "https://jsonfeed.org/version/1.1"
 
 
-def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
-    """The feed as UTF-8 JSON, indented, with a trailing newline.
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``feed.json``: the feed as UTF-8 JSON, indented, with a trailing newline.
 
     The bytes are those of ``orjson.dumps(feed(…))`` indented by two, but each
     item is serialised on its own as it is made, so no dict of every item is held.
     """
-    head = orjson.dumps(_head(timeline, path) | {"items": []}, option=orjson.OPT_INDENT_2)
+    timeline = context.timeline
+    head = orjson.dumps(_head(timeline, FILENAME) | {"items": []}, option=orjson.OPT_INDENT_2)
     if not timeline.events:
-        return head + b"\n"
-    domain, home = timeline.calendar.uid_domain, timeline.calendar.url
+        yield FILENAME, head + b"\n"
+        return
+    home = timeline.calendar.url
     # In the whole document an item sits two levels deep: four more spaces on each line.
     # A JSON string never holds a raw line break, so every b"\n" is a line of layout.
     items = b",\n    ".join(
         [
-            orjson.dumps(_item(event, revisions[event.id], domain, home), option=_INDENT).replace(
-                b"\n", b"\n    "
-            )
+            orjson.dumps(
+                _item(event, context.of(event), context.revisions[event.id], home),
+                option=_INDENT,
+            ).replace(b"\n", b"\n    ")
             for event in timeline.events
         ]
     )
     assert head.endswith(b'"items": []\n}')
-    return head[: -len(b"[]\n}")] + b"[\n    " + items + b"\n  ]\n}\n"
+    yield FILENAME, head[: -len(b"[]\n}")] + b"[\n    " + items + b"\n  ]\n}\n"
 
 
 _INDENT = orjson.OPT_INDENT_2
 
 
-def feed(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> dict[str, Any]:
+def feed(context: RenderContext) -> dict[str, Any]:
     """The feed as a JSON-ready dict."""
-    info = timeline.calendar
-    document = _head(timeline, path)
+    timeline = context.timeline
+    document = _head(timeline, FILENAME)
     document["items"] = [
-        _item(event, revisions[event.id], info.uid_domain, info.url) for event in timeline.events
+        _item(event, context.of(event), context.revisions[event.id], timeline.calendar.url)
+        for event in timeline.events
     ]
     return document
 
@@ -76,35 +77,34 @@ def _head(timeline: Timeline, path: str) -> dict[str, Any]:
     document["language"] = info.language
     extension: dict[str, Any] = {"timezone": info.timezone}
     if info.url:
-        extension["calendar_url"] = info.published_url(ics.FILENAME)
+        extension["calendar_url"] = info.published_url(of_kind(CALENDAR)[0].filename)
     document["_asean_timeline"] = extension
     return document
 
 
-def _item(event: Event, revision: Revision, domain: str, home: str | None) -> dict[str, Any]:
-    item: dict[str, Any] = {"id": uid(event, domain)}
+def _item(event: Event, shown: Presented, revision: Revision, home: str | None) -> dict[str, Any]:
+    item: dict[str, Any] = {"id": shown.uid}
     if home:
         item["url"] = f"{home.split('#', 1)[0]}#{event.id}"
-    external = event.url or next((s.url for s in event.sources if s.url), None)
-    if external:
-        item["external_url"] = external
+    if shown.link:
+        item["external_url"] = shown.link
     item["title"] = event.title
-    item["summary"] = f"{when_phrase(event.when)}: {event.title}"
-    item["content_text"] = description(event)
-    item["content_html"] = content_html(event)
-    item["date_published"] = _rfc3339(revision.created)
-    item["date_modified"] = _rfc3339(revision.modified)
+    item["summary"] = f"{shown.phrase}: {event.title}"
+    item["content_text"] = shown.description
+    item["content_html"] = content_html(event, shown)
+    item["date_published"] = utc_stamp(revision.created)
+    item["date_modified"] = utc_stamp(revision.modified)
     if event.tags:
         item["tags"] = list(event.tags)
-    item["_asean_timeline"] = event_record(event)
+    item["_asean_timeline"] = shown.record
     return item
 
 
-def content_html(event: Event) -> str:
+def content_html(event: Event, shown: Presented) -> str:
     """The event as an HTML fragment; every user string is escaped, links are http(s) only."""
 
     text = escape_html  # quotes too: every value may end up in an attribute
-    parts = [f"<p><strong>{text(when_phrase(event.when))}</strong></p>"]
+    parts = [f"<p><strong>{text(shown.phrase)}</strong></p>"]
     if event.recurrence is not None:
         parts.append(f"<p>Repeats: <code>{text(event.recurrence.rule)}</code></p>")
     for paragraph in paragraphs(event.description):
@@ -112,8 +112,8 @@ def content_html(event: Event) -> str:
     facts = []
     if event.location:
         facts.append(f"<li>Where: {text(event.location)}</li>")
-    if event.countries:
-        names = ", ".join(text(countries().get(c, c)) for c in event.countries)
+    if shown.country_names:
+        names = ", ".join(text(name) for name in shown.country_names)
         facts.append(f"<li>Countries: {names}</li>")
     if event.tags:
         facts.append("<li>Tags: " + ", ".join(text(tag) for tag in event.tags) + "</li>")
@@ -134,8 +134,3 @@ def content_html(event: Event) -> str:
             links.append(f"<li>{label}</li>")
         parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
     return "".join(parts)
-
-
-@lru_cache(maxsize=64)  # an item's two dates are mostly the render's own
-def _rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

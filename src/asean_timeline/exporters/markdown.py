@@ -1,91 +1,48 @@
 """Timeline → GitHub-flavoured Markdown, grouped by year and month.
 
-Every string from ``events.toml`` goes through :func:`escape`, so a title is
-always text: it cannot open a link, an image, raw HTML, a heading or a table.
+Every string from ``events.toml`` goes through :func:`mdtext.escape`, so a title
+is always text: it cannot open a link, an image, raw HTML, a heading or a table.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date, datetime
 from itertools import groupby
 
-from asean_timeline.exporters import mermaid, utf8_lines
-from asean_timeline.model import Event, Source, Status, Timed, Timeline, Year, month_name
-from asean_timeline.recurrence import occurrences
-from asean_timeline.reference import countries
-from asean_timeline.revisions import Revisions
-from asean_timeline.wording import day_phrase, paragraphs, time_phrase, when_phrase
+from asean_timeline.exporters import CALENDAR, DATA, FEED, get, mermaid, of_kind, utf8_lines
+from asean_timeline.exporters.mdtext import escape, escape_block, link
+from asean_timeline.model import Event, Source, Status, Timed, Year, month_name
+from asean_timeline.present import Presented, RenderContext, plural
+from asean_timeline.wording import day_phrase, time_phrase
 
-FILENAME = "timeline.md"
-MEDIA_TYPE = "text/markdown; charset=utf-8"
-_LISTED_OCCURRENCES = 12
+FILENAME = get("md").filename
+#: What the page's "Subscribe:" line links: what a reader of the file subscribes to or downloads.
+_LINKED_KINDS = (CALENDAR, FEED, DATA)
 
-# Characters that CommonMark or GFM give a meaning to anywhere in a line: emphasis,
-# code, links and images, raw HTML, entities, tables, strikethrough, math, and
-# autolinks (an '@' touching a word). Each gets a backslash.
-_ALWAYS = str.maketrans({char: "\\" + char for char in "\\`*_{}[]()<>#|~!&$@"})
-_ALWAYS_PATTERN = re.compile(r"[\\`*_{}\[\]()<>#|~!&$@]")
-# A ':' touching the next word could start an emoji shortcode or an autolink scheme.
-_RISKY_COLON = re.compile(r":(?=\S)")
-# Dots that could end an ordered-list number ("2009. ") or join a bare domain
-# ("www.example.org"); sentence-ending dots stay as they are.
-_RISKY_DOT = re.compile(r"(?<=\d)\.|\.(?=\S)")
+__all__ = ["escape", "render"]
 
 
-def escape(text: str) -> str:
-    """``text`` as literal Markdown inline content, on one line."""
-    one_line = " ".join(text.split())
-    # str.translate is one fast C pass over ASCII text but looks up every character of
-    # other text in a dict; there a regular expression is several times faster.
-    if one_line.isascii():
-        escaped = one_line.translate(_ALWAYS)
-    else:
-        escaped = _ALWAYS_PATTERN.sub(r"\\\g<0>", one_line)
-    # The regular expressions run only where they can match: most text has no ':'.
-    if ":" in escaped:
-        escaped = _RISKY_COLON.sub(r"\\:", escaped)
-    if "." in escaped:
-        escaped = _RISKY_DOT.sub(r"\\.", escaped)
-    if escaped.startswith(("-", "+", "=")):  # would start a list item, a break or a heading
-        escaped = "\\" + escaped
-    return escaped
+def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
+    """``timeline.md``: UTF-8, LF line ends, one trailing newline.
+
+    It shows no revision data and links relatively.
+    """
+    yield FILENAME, utf8_lines(_lines(context)).rstrip(b"\n") + b"\n"
 
 
-def escape_block(text: str, indent: str) -> str:
-    """Multi-paragraph text: paragraphs kept, line breaks inside them become spaces."""
-    return f"\n\n{indent}".join(escape(p) for p in paragraphs(text))
-
-
-def link(label: str, url: str) -> str:
-    """A Markdown link whose destination cannot break out of its angle brackets."""
-    safe_url = url.replace("\\", "%5C").replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
-    safe_url = safe_url.replace("|", "%7C")  # a pipe would end a table cell
-    # A backslash keeps '&' literal: Markdown would otherwise decode "&amp;" in the address.
-    safe_url = safe_url.replace("&", "\\&")
-    return f"[{escape(label)}](<{safe_url}>)"
-
-
-def render(timeline: Timeline, revisions: Revisions, path: str = FILENAME) -> bytes:
-    """The timeline as Markdown bytes (UTF-8, LF line ends, one trailing newline)."""
-    del revisions, path  # The Markdown shows no revision data and links relatively.
-    return utf8_lines(_lines(timeline)).rstrip(b"\n") + b"\n"
-
-
-def _lines(timeline: Timeline) -> Iterator[str]:
+def _lines(context: RenderContext) -> Iterator[str]:
+    timeline = context.timeline
     info = timeline.calendar
     yield f"# {escape(info.title)}"
     yield ""
     if info.description:
         yield escape_block(info.description, "")
         yield ""
-    yield (
-        "Subscribe: [calendar (.ics)](events.ics) · [JSON Feed](feed.json) · "
-        f"{len(timeline.events)} event{'s' * (len(timeline.events) != 1)}"
-    )
+    links = [f"[{output.label}]({output.filename})" for output in of_kind(*_LINKED_KINDS)]
+    yield "Subscribe: " + " · ".join([*links, plural(len(timeline.events), "event")])
     yield ""
-    drawn = list(mermaid.diagram(timeline))
+    drawn = list(mermaid.diagram(context))
     if drawn:
         yield from drawn
         yield ""
@@ -97,7 +54,7 @@ def _lines(timeline: Timeline) -> Iterator[str]:
                 yield f"### {month_name(month)} {year}"
                 yield ""
             for event in in_month:
-                yield "\n".join(_event(event))  # one piece per event to encode
+                yield "\n".join(_event(event, context.of(event)))  # one piece to encode
                 yield ""
 
 
@@ -111,7 +68,7 @@ def _month_of(event: Event) -> int | None:
     return None if isinstance(event.when, Year) else _local_first_day(event).month
 
 
-def _event(event: Event) -> Iterator[str]:
+def _event(event: Event, shown: Presented) -> Iterator[str]:
     title = escape(event.title)
     if event.status is Status.CANCELLED:
         title = f"~~{title}~~ (cancelled)"
@@ -120,13 +77,12 @@ def _event(event: Event) -> Iterator[str]:
     facts = []
     if event.location:
         facts.append(f"Where: {escape(event.location)}")
-    if event.countries:
-        names = countries()
-        facts.append("Countries: " + ", ".join(escape(names.get(c, c)) for c in event.countries))
+    if shown.country_names:
+        facts.append("Countries: " + ", ".join(escape(name) for name in shown.country_names))
     if event.tags:
         facts.append("Tags: " + " ".join(f"`{tag}`" for tag in event.tags))
     # Date phrases are our own words and digits, so they are not escaped.
-    heading = f"- **{when_phrase(event.when)}** — {title}"
+    heading = f"- **{shown.phrase}** — {title}"
     if facts:
         # A trailing backslash is a hard line break that survives editors trimming spaces.
         yield heading + "\\"
@@ -135,7 +91,7 @@ def _event(event: Event) -> Iterator[str]:
         yield heading
     if event.recurrence is not None:
         yield ""
-        yield "  " + _repeats(event, event.recurrence.rule)
+        yield "  " + _repeats(shown, event.recurrence.rule)
     if event.description:
         yield ""
         yield "  " + escape_block(event.description, "  ")
@@ -154,11 +110,11 @@ def _source(source: Source) -> str:
     return text
 
 
-def _repeats(event: Event, rule: str) -> str:
-    found = occurrences(event, limit=_LISTED_OCCURRENCES + 1)
+def _repeats(shown: Presented, rule: str) -> str:
+    listed, more_follow = shown.listed_occurrences
     words = [
         time_phrase(start, None) if isinstance(start, datetime) else day_phrase(start)
-        for start in found[:_LISTED_OCCURRENCES]
+        for start in listed
     ]
-    more = "; …" if len(found) > _LISTED_OCCURRENCES else ""
+    more = "; …" if more_follow else ""
     return f"Repeats \\(`{rule}`\\): " + "; ".join(words) + more

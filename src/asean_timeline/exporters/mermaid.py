@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from itertools import groupby
 
-from asean_timeline.model import Status, Timeline
-from asean_timeline.wording import when_phrase
+from asean_timeline.model import Status
+from asean_timeline.present import RenderContext
 
 #: Above this many events a diagram is too large to read (and for GitHub to draw).
 MAX_EVENTS = 150
@@ -26,8 +26,9 @@ def escape(text: str) -> str:
     return "".join(_ENTITIES.get(char, char) for char in one_line)
 
 
-def diagram(timeline: Timeline) -> Iterator[str]:
+def diagram(context: RenderContext) -> Iterator[str]:
     """The fenced block's lines, or nothing for a timeline too large to draw."""
+    timeline = context.timeline
     if not timeline.events or len(timeline.events) > MAX_EVENTS:
         return
     yield "```mermaid"
@@ -35,7 +36,7 @@ def diagram(timeline: Timeline) -> Iterator[str]:
     yield f"    title {escape(timeline.calendar.title)}"
     for year, in_year in groupby(timeline.events, key=lambda e: e.when.first_day.year):
         yield f"    section {year}"
-        for phrase, same_time in groupby(in_year, key=lambda e: when_phrase(e.when)):
+        for phrase, same_time in groupby(in_year, key=lambda e: context.of(e).phrase):
             titles = [
                 escape(("Cancelled: " if e.status is Status.CANCELLED else "") + e.title)
                 for e in same_time

@@ -6,36 +6,30 @@ the exporter registry: it describes the set of calendars, not one timeline.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator
 
-from asean_timeline.exporters import utf8_lines
-from asean_timeline.exporters.markdown import escape, link
-from asean_timeline.model import Timeline
+from asean_timeline.exporters import CALENDAR, SUBSCRIBE_PAGE, of_kind, utf8_lines
+from asean_timeline.exporters.mdtext import code_span, escape, link
+from asean_timeline.present import RenderContext, webcal
 
-FILENAME = "README.md"
-
-
-@dataclass(frozen=True, slots=True)
-class Listed:
-    """One calendar file on the page: its path in dist/, its title and size."""
-
-    path: str
-    title: str
-    events: int
+FILENAME = SUBSCRIBE_PAGE
 
 
-def render(timeline: Timeline, calendars: Sequence[Listed]) -> bytes:
-    """The page as Markdown bytes."""
-    return utf8_lines(_lines(timeline, calendars))
+def render(context: RenderContext) -> bytes:
+    """The page as Markdown bytes: every calendar of the context's catalogue, and how to add it.
+
+    Text from events.toml, addresses included, is escaped for Markdown: a backtick
+    or ``|`` in ``[calendar].url`` cannot leave its code span or table cell.
+    """
+    return utf8_lines(_lines(context))
 
 
-def webcal(url: str) -> str:
-    """The ``webcal://`` form of an http(s) URL, which opens the subscribe dialog."""
-    return "webcal://" + url.split("://", 1)[1]
-
-
-def _lines(timeline: Timeline, calendars: Sequence[Listed]) -> Iterator[str]:
+def _lines(context: RenderContext) -> Iterator[str]:
+    timeline = context.timeline
+    calendars = [
+        (output.filename, "All events", len(timeline.events)) for output in of_kind(CALENDAR)
+    ]
+    calendars += [(c.path, c.title, c.count) for c in context.catalogue.calendars]
     info = timeline.calendar
     yield f"# Subscribe: {escape(info.title)}"
     yield ""
@@ -52,13 +46,13 @@ def _lines(timeline: Timeline, calendars: Sequence[Listed]) -> Iterator[str]:
     yield ""
     yield "| calendar | events | address (copy it) |"
     yield "| --- | ---: | --- |"
-    for calendar in calendars:
-        address = info.published_url(calendar.path)
+    for path, title, count in calendars:
+        address = info.published_url(path)
         if address is None:
-            cell = link(calendar.path, calendar.path)
+            cell = link(path, path)
         else:
-            cell = f"{link('https', address)} · `{webcal(address)}`"
-        yield f"| {escape(calendar.title)} | {calendar.events} | {cell} |"
+            cell = f"{link('https', address)} · {code_span(webcal(address))}"
+        yield f"| {escape(title)} | {count} | {cell} |"
     hours = info.refresh_interval.total_seconds() / 3600
     yield ""
     yield "## Google Calendar"

@@ -127,3 +127,16 @@ def test_a_source_without_provenance_is_described_as_before() -> None:
     assert checked.timeline is not None
     description = plain_description(checked.timeline.events[0], "17 December 2023", ())
     assert description.endswith("Sources:\n- Kyodo <https://example.org/a>")
+
+
+def test_the_readme_sources_example_is_valid() -> None:
+    """The README's example of every source key validates (addresses filled in)."""
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```toml\n(.*?)```", readme, flags=re.S)
+    example = next(block for block in blocks if "archived_on" in block)
+    text = HEAD + example.replace("https://…", "https://example.org/a")
+    checked = validate(parse_document(text.encode(), "README.md"))
+    assert checked.problems == ()

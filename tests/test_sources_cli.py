@@ -364,3 +364,13 @@ def test_archive_service_must_be_a_web_address(timeline: Path) -> None:
     code, _out, err = run("sources", "archive", str(timeline), "--service", "file:///etc/passwd")
     assert code == 2
     assert "is not an http(s) address" in err
+
+
+def test_the_snapshot_asked_for_is_near_accessed_else_published() -> None:
+    """accessed (a day) wins over published (any precision); neither asks for the newest."""
+    from asean_timeline.archive import wanted_timestamp
+
+    assert wanted_timestamp({"accessed": date(2023, 12, 18), "published": "2023-12"}) == "20231218"
+    assert wanted_timestamp({"published": "2023-12"}) == "202312"
+    assert wanted_timestamp({"published": date(2023, 1, 2)}) == "20230102"
+    assert wanted_timestamp({"publisher": "Kyodo"}) is None

@@ -64,6 +64,8 @@ def test_render_writes_the_three_outputs_and_revisions(runner: CliRunner, projec
     assert names == [
         "README.md",
         "calendars",
+        "changes.md",
+        "changes.xml",
         "embed.js",
         "events.csv",
         "events.ics",
@@ -82,7 +84,7 @@ def test_render_twice_is_byte_identical(runner: CliRunner, project: Path) -> Non
     first = {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()}
     os.environ["SOURCE_DATE_EPOCH"] = "1800000000"  # a later clock must not matter
     result = runner.invoke(cli, ["render"])
-    assert "25 files, 0 written" in result.output
+    assert "27 files, 0 written" in result.output
     assert {p.name: p.read_bytes() for p in (project / "dist").iterdir() if p.is_file()} == first
 
 
@@ -233,6 +235,7 @@ def test_python_dash_m_runs_the_cli() -> None:
 #: The modules of the CLI package, each loaded (without the library) to list its command.
 COMMAND_MODULES = (
     "app",
+    "diff",
     "export",
     "filters",
     "publish",

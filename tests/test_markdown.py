@@ -230,13 +230,15 @@ def test_markdown_is_utf8_with_lf_and_one_trailing_newline(path: Path) -> None:
 
 
 def test_subscribe_line_links_the_other_outputs() -> None:
-    """The intro links to events.ics, feed.json and events.csv and counts the events."""
+    """The intro links to events.ics, feed.json, events.csv and changes.xml and counts
+    the events."""
     tokens = _tokens(FULL)
     intro = next(t for t in tokens if t.type == "inline" and t.content.startswith("Subscribe"))
     assert _links(intro.children or []) == [
         ("calendar (.ics)", "events.ics"),
         ("JSON Feed", "feed.json"),
         ("CSV spreadsheet", "events.csv"),
+        ("changes feed (Atom)", "changes.xml"),
     ]
     assert _text(intro.children or []).endswith("15 events")
 
@@ -445,7 +447,14 @@ def test_hostile_text_makes_no_markdown_structure(hostile: tuple[str, str]) -> N
     assert types.count("bullet_list_open") == 1
     assert types.count("list_item_open") == 2
     hrefs = [str(t.attrGet("href")) for t in _walk(tokens) if t.type == "link_open"]
-    assert hrefs == ["events.ics", "feed.json", "events.csv", SOURCE_URL, SOURCE_URL]
+    assert hrefs == [
+        "events.ics",
+        "feed.json",
+        "events.csv",
+        "changes.xml",
+        SOURCE_URL,
+        SOURCE_URL,
+    ]
 
 
 def test_hostile_text_reads_back_exactly(hostile: tuple[str, str]) -> None:

@@ -112,6 +112,8 @@ def test_no_subcalendars_option(project: Path) -> None:
     result = CliRunner().invoke(cli, ["render", "--no-subcalendars"])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in (project / "dist").iterdir()) == [
+        "changes.md",
+        "changes.xml",
         "embed.js",
         "events.csv",
         "events.ics",

@@ -66,6 +66,9 @@ def _acquire(fcntl: Any, folder: Path, wait: float) -> tuple[int, Path]:
     """Open and ``flock`` the folder's lock file; the descriptor and the file's path."""
     lock_path = folder.parent / f".{folder.name}{_LOCK_SUFFIX}"
     deadline = time.monotonic() + wait
+    # The holder writes its pid just after it takes the lock: a render that finds the
+    # lock in that moment looks again, briefly, so that it can name the other process.
+    naming_deadline = time.monotonic() + max(wait, 1.0)
     flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | getattr(os, "O_NOFOLLOW", 0)
     while True:
         try:
@@ -95,7 +98,8 @@ def _acquire(fcntl: Any, folder: Path, wait: float) -> tuple[int, Path]:
         except BlockingIOError:
             holder = os.read(descriptor, 32).decode("ascii", "replace").strip()
             os.close(descriptor)
-            if time.monotonic() < deadline:
+            now = time.monotonic()
+            if now < deadline or (not holder.isdigit() and now < naming_deadline):
                 time.sleep(0.05)
                 continue
             who = f"process {holder}" if holder.isdigit() else "another process"

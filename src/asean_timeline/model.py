@@ -33,6 +33,10 @@ MONTHS = (
 )
 
 
+#: How many changes the changes feed lists when ``[calendar] changes_limit`` is not set.
+DEFAULT_CHANGES_LIMIT = 50
+
+
 def month_name(month: int) -> str:
     """``April`` for 4."""
     return MONTHS[month - 1]
@@ -291,6 +295,8 @@ class CalendarInfo:
     uid_domain: str = "asean-timeline"
     language: str = "en"
     refresh_interval: timedelta = timedelta(hours=12)
+    #: How many changes changes.xml and changes.md list, newest first.
+    changes_limit: int = DEFAULT_CHANGES_LIMIT
 
     def published_url(self, filename: str) -> str | None:
         """Where ``filename`` of dist/ is published: ``url`` is taken as its folder."""

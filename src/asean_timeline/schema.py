@@ -21,6 +21,7 @@ from asean_timeline.validate.constants import (
     DURATION_PATTERN,
     ID_PATTERN,
     LANGUAGE_PATTERN,
+    MAX_CHANGES_LIMIT,
     MAX_DOMAIN_LENGTH,
     MAX_LANGUAGE_LENGTH,
     MAX_LENGTH,
@@ -186,6 +187,12 @@ def schema() -> dict[str, Any]:
                 "maxLength": MAX_LANGUAGE_LENGTH,
             },
             "refresh_interval": {"type": "string", "pattern": _DURATION},
+            "changes_limit": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": MAX_CHANGES_LIMIT,
+                "description": "How many changes changes.xml and changes.md list.",
+            },
         },
     }
     tag_list = {"type": "array", "items": event["properties"]["tags"]["items"]}  # type: ignore[index]

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import export, publish, render, schema, serve, sources, validate
+from asean_timeline.cli import diff, export, publish, render, schema, serve, sources, validate
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
-#: Imported for their registration on the group.
-_COMMANDS = (export, publish, render, schema, serve, sources, validate)
+# imported for their registration
+_COMMANDS = (diff, export, publish, render, schema, serve, sources, validate)
 
 
 def main() -> None:

@@ -75,8 +75,12 @@ def export(
     print_problems(warnings, problem_format())
     query = build_query(countries, tags, statuses, start, end)
     previous = read_state(revisions_path).revisions
+    selected = select(timeline, query)
+    if not query.is_empty:  # events left out are not removals: keep their history out
+        kept = {event.id for event in selected.events}
+        previous = {key: value for key, value in previous.items() if key in kept}
     files = build_outputs(
-        select(timeline, query),
+        selected,
         previous,
         revision_time(file),
         formats=[output_format],

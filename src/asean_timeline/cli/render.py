@@ -52,8 +52,9 @@ def render(
     """Render FILE (default: ./events.toml) into the --out folder.
 
     Writes events.ics, timeline.md, feed.json, events.csv, index.html (with
-    the embeddable widget embed.js), a calendar per named query,
-    country and tag under calendars/, the subscription page README.md, and
+    the embeddable widget embed.js), the recent changes as changes.xml (Atom)
+    and changes.md, a calendar per named query, country and tag under
+    calendars/, the subscription page README.md, and
     revisions.json (the revision history that lets calendar apps see edits;
     commit it with the rest). Unchanged files are not rewritten, and an
     unchanged input gives byte-identical files. Files render did not create

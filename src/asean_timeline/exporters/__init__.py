@@ -98,11 +98,15 @@ FORMATS: tuple[Format, ...] = (
             OutputFile("embed.js", "text/javascript; charset=utf-8")), 3.7, "html"),
     Format("csv", "a spreadsheet, one row per event", "CSV spreadsheet", DATA,
            _file("events.csv", "text/csv; charset=utf-8"), 1.0, "csv"),
+    Format("atom", "the recent changes as an Atom feed", "changes feed (Atom)", FEED,
+           _file("changes.xml", "application/atom+xml"), 0.2, "atom"),
+    Format("changes-md", "the recent changes as Markdown", "recent changes", PAGE,
+           _file("changes.md", "text/markdown; charset=utf-8"), 0.2, "changes_md"),
 )  # fmt: skip
 NAMES = tuple(output.name for output in FORMATS)
 #: Relative cost per event of the sub-calendars with their page, and of revisions.json.
 SUBCALENDARS_COST = 3.0
-STATE_COST = 0.6
+STATE_COST = 1.2  # with the history of each event (revisions.HISTORY_LIMIT)
 
 
 def get(name: str) -> Format:

@@ -35,12 +35,14 @@ from asean_timeline.load import Document, read_document
 from asean_timeline.problems import InvalidInputError
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
+    DEFAULT_CHANGES_LIMIT,
     DOMAIN_PATTERN,
     DURATION_PATTERN,
     EVENT_KEYS,
     FREQUENCIES,
     ID_PATTERN,
     LANGUAGE_PATTERN,
+    MAX_CHANGES_LIMIT,
     MAX_DOMAIN_LENGTH,
     MAX_EVENTS,
     MAX_LANGUAGE_LENGTH,
@@ -67,12 +69,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CALENDAR_KEYS",
+    "DEFAULT_CHANGES_LIMIT",
     "DOMAIN_PATTERN",
     "DURATION_PATTERN",
     "EVENT_KEYS",
     "FREQUENCIES",
     "ID_PATTERN",
     "LANGUAGE_PATTERN",
+    "MAX_CHANGES_LIMIT",
     "MAX_DOMAIN_LENGTH",
     "MAX_EVENTS",
     "MAX_LANGUAGE_LENGTH",

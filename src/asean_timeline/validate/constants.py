@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from asean_timeline.model import DEFAULT_CHANGES_LIMIT as DEFAULT_CHANGES_LIMIT
+
 CALENDAR_KEYS = (
     "title",
     "description",
@@ -17,6 +19,7 @@ CALENDAR_KEYS = (
     "uid_domain",
     "language",
     "refresh_interval",
+    "changes_limit",
 )
 EVENT_KEYS = (
     "id",
@@ -68,6 +71,8 @@ MIN_YEAR, MAX_YEAR = 1, 9998
 MIN_TIMED_YEAR, MAX_TIMED_YEAR = 2, 9997
 MAX_DOMAIN_LENGTH = 253
 MAX_LANGUAGE_LENGTH = 35
+#: The most changes the changes feed (changes.xml, changes.md) may list.
+MAX_CHANGES_LIMIT = 1000
 
 # Every check matches these against the whole value (``fullmatch``: ``$`` alone would
 # also accept a line break at the end). They are ASCII only, as the JSON Schema's copies

@@ -20,10 +20,12 @@ from asean_timeline.problems import Problem, Severity
 from asean_timeline.validate.calendars import subcalendars
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
+    DEFAULT_CHANGES_LIMIT,
     DOMAIN_PATTERN,
     EVENT_KEYS,
     ID_PATTERN,
     LANGUAGE_PATTERN,
+    MAX_CHANGES_LIMIT,
     MAX_DOMAIN_LENGTH,
     MAX_EVENTS,
     MAX_LANGUAGE_LENGTH,
@@ -176,6 +178,7 @@ class Validator:
                 )
             else:
                 refresh = parsed
+        changes_limit = self.changes_limit(get)
         if title is None:
             return None
         return CalendarInfo(
@@ -186,7 +189,28 @@ class Validator:
             uid_domain=uid_domain or "asean-timeline",
             language=language,
             refresh_interval=refresh,
+            changes_limit=changes_limit,
         )
+
+    def changes_limit(self, get: Getter) -> int:
+        value = get.value("changes_limit")
+        if value is None:
+            return DEFAULT_CHANGES_LIMIT
+        if isinstance(value, bool) or not isinstance(value, int):
+            get.fail(
+                "changes_limit",
+                f"changes_limit must be a whole number, not {type_name(value)}",
+                f"write e.g. changes_limit = {DEFAULT_CHANGES_LIMIT} (no quotes)",
+            )
+        elif not 1 <= value <= MAX_CHANGES_LIMIT:
+            get.fail(
+                "changes_limit",
+                f"changes_limit {value} is outside 1 to {MAX_CHANGES_LIMIT:,}",
+                f"write a number of changes to list, e.g. {DEFAULT_CHANGES_LIMIT}",
+            )
+        else:
+            return value
+        return DEFAULT_CHANGES_LIMIT
 
     def events(
         self, tables: object, calendar: CalendarInfo | None, misspelt: dict[str, str]

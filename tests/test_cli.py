@@ -234,10 +234,12 @@ def test_python_dash_m_runs_the_cli() -> None:
 
 #: The modules of the CLI package, each loaded (without the library) to list its command.
 COMMAND_MODULES = (
+    "add",
     "app",
     "diff",
     "export",
     "filters",
+    "fmt",
     "publish",
     "render",
     "schema",
@@ -324,6 +326,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline",
             "asean_timeline.cli",
             "asean_timeline.exporters",  # the format registry only: no exporter module
+            "asean_timeline.includes",
             "asean_timeline.inputfile",
             "asean_timeline.load",
             "asean_timeline.model",

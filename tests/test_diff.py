@@ -453,16 +453,35 @@ def test_copy_folder_writes_every_toml_file_at_the_revision(repo: Path) -> None:
 
 
 def test_a_timeline_with_includes_is_read_from_one_revision(repo: Path) -> None:
-    """With [calendar] include, the revision's folder is copied and read whole; its
-    problems still name REV:path:line (include itself is unknown until includes land)."""
-    path = repo / "timeline" / "events.toml"
-    path.write_text(VERSIONS[0].replace('title = "Diff test"', 'title = "Diff test"\ninclude = []'))
-    _git(repo, "commit", "-qam", "include")
-    result = CliRunner().invoke(cli, ["diff", "--git", "HEAD~1..HEAD", "timeline/events.toml"])
-    assert result.exit_code == 1
-    assert "HEAD:timeline/events.toml:3:" in result.output
-    assert "include" in result.output
-    assert "asean-timeline-" not in result.output  # no temporary path leaks
+    """With [calendar] include, every included file comes from the same revision: an edit
+    to an included file is told, and moving an event between files is no change."""
+    folder = repo / "timeline"
+    main, rest = BASE.split("\n[[events]]\n", 1)
+    (folder / "events").mkdir()
+    (folder / "events.toml").write_text(
+        main.replace('title = "Diff test"', 'title = "Diff test"\ninclude = ["events/*.toml"]')
+    )
+    (folder / "events" / "a.toml").write_text("[[events]]\n" + rest)
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "split")
+    moved = rest.split("\n[[events]]\n")
+    (folder / "events" / "a.toml").write_text("[[events]]\n" + moved[0])
+    (folder / "events" / "b.toml").write_text("\n[[events]]\n".join(["", *moved[1:]]))
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "move two events to b.toml")
+    (folder / "events" / "b.toml").write_text(
+        (folder / "events" / "b.toml").read_text().replace("2024-03-31", "2024-03-30")
+    )
+    _git(repo, "commit", "-qam", "move the fiscal year's end")
+    path = "timeline/events.toml"
+    unchanged = CliRunner().invoke(cli, ["diff", "--exit-code", "--git", "HEAD~2..HEAD~1", path])
+    assert unchanged.exit_code == 0, unchanged.output
+    edited = CliRunner().invoke(cli, ["diff", "--exit-code", "--git", "HEAD~1..HEAD", path])
+    assert edited.exit_code == 1, edited.output
+    assert "fiscal-year" in edited.output
+    assert "31 March 2024 → 30 March 2024" in edited.output
+    assert "anwar-talks" not in edited.output
+    assert "asean-timeline-" not in edited.output  # no temporary path leaks
 
 
 def test_diff_imports_no_output_code(files: tuple[Path, Path]) -> None:
@@ -516,3 +535,23 @@ def test_a_file_the_change_adds_is_all_additions(repo: Path) -> None:
     assert "HEAD:new/missing.toml: error: the file does not exist at revision 'HEAD'" in (
         gone.output
     )
+
+
+def test_a_problem_in_an_included_file_names_the_revision_and_file(repo: Path) -> None:
+    """A problem in an included file at a revision is placed at REV:path:line."""
+    folder = repo / "timeline"
+    main, rest = BASE.split("\n[[events]]\n", 1)
+    (folder / "events").mkdir()
+    (folder / "events.toml").write_text(
+        main.replace('title = "Diff test"', 'title = "Diff test"\ninclude = ["events/*.toml"]')
+    )
+    (folder / "events" / "a.toml").write_text(
+        "[[events]]\n" + rest.replace("date = 2024-03-31", 'date = "2024-02-30"')
+    )
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "an impossible date in an included file")
+    result = CliRunner().invoke(cli, ["diff", "--git", "HEAD~1..HEAD", "timeline/events.toml"])
+    assert result.exit_code == 1
+    assert "HEAD:timeline/events/a.toml:" in result.output
+    assert "2024-02-30" in result.output
+    assert "asean-timeline-" not in result.output

@@ -89,7 +89,8 @@ def test_pre_commit_hooks_run_real_commands() -> None:
     text = (ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     assert "entry: asean-timeline validate\n" in text
     assert "entry: asean-timeline render --check\n" in text
-    assert text.count("pass_filenames: false") == 2
+    assert "entry: asean-timeline fmt --check\n" in text
+    assert text.count("pass_filenames: false") == 3
 
 
 INVALID = ROOT / "tests" / "data" / "invalid"

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asean_timeline.exporters import NAMES
+from asean_timeline.includes import load_sources as load_sources  # re-exported: read + validate
+from asean_timeline.includes import load_timeline as load_timeline  # (with the included files)
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem, Severity
-from asean_timeline.validate import load_timeline as load_timeline  # re-exported: read + validate
 
 if TYPE_CHECKING:
     from asean_timeline.exporters import Format

@@ -193,6 +193,12 @@ def schema() -> dict[str, Any]:
                 "maximum": MAX_CHANGES_LIMIT,
                 "description": "How many changes changes.xml and changes.md list.",
             },
+            "include": {
+                "type": "array",
+                "items": {"type": "string", "minLength": 1},
+                "description": "Other files of the timeline: paths or globs relative to this "
+                "file (events/*.toml; ** reaches sub-folders).",
+            },
         },
     }
     tag_list = {"type": "array", "items": event["properties"]["tags"]["items"]}  # type: ignore[index]
@@ -230,7 +236,13 @@ def schema() -> dict[str, Any]:
         "title": "asean-timeline events.toml",
         "type": "object",
         "additionalProperties": False,
-        "required": ["calendar"],
+        # The main file holds [calendar]; a file it includes holds only events and
+        # sub-calendars, and must satisfy the schema too.
+        "anyOf": [
+            {"required": ["calendar"]},
+            {"required": ["events"]},
+            {"required": ["calendars"]},
+        ],
         "properties": {
             "calendar": calendar,
             "events": {"type": "array", "items": event},

@@ -17,7 +17,7 @@ import stat
 import sys
 import threading
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from http import HTTPStatus
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -225,27 +225,39 @@ def make_server(
     return PreviewServer(("127.0.0.1", port), handler, on_error)
 
 
+Signature = tuple[tuple[str, int, int] | tuple[str], ...]
+
+
+def signature(sources: Sequence[Path]) -> Signature:
+    """What :func:`watch` compares: each file's modification time and size, or its absence."""
+    state: list[tuple[str, int, int] | tuple[str]] = []
+    for source in sources:
+        try:
+            status = source.stat()
+        except OSError:
+            state.append((str(source),))
+            continue
+        state.append((str(source), status.st_mtime_ns, status.st_size))
+    return tuple(state)
+
+
 def watch(
-    source: Path,
+    sources: Callable[[], Sequence[Path]],
     rerender: Callable[[], bool],
     stop: threading.Event,
     interval: float = 0.3,
+    since: Signature | None = None,
 ) -> None:
-    """Call ``rerender`` whenever ``source`` changes, until ``stop`` is set.
+    """Call ``rerender`` whenever one of the files ``sources()`` lists changes, appears or
+    goes, until ``stop`` is set. ``sources`` is asked again each time, so a new file that
+    an include glob matches is noticed; ``since`` is the state to compare with first
+    (taken by the caller before the thread starts, so no early save is missed).
 
     When ``rerender`` returns False (the output folder was busy) it is called
     again on the next round, changed or not.
     """
-
-    def signature() -> tuple[int, int] | None:
-        try:
-            status = source.stat()
-        except OSError:
-            return None
-        return status.st_mtime_ns, status.st_size
-
-    last = signature()
+    last = signature(sources()) if since is None else since
     while not stop.wait(interval):
-        current = signature()
+        current = signature(sources())
         if current != last and rerender():
             last = current

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from asean_timeline.inputfile import MAX_INPUT_BYTES
-from asean_timeline.load import parse_document, read_document
+from asean_timeline.load import parse_document
 from asean_timeline.model import Timeline
 from asean_timeline.problems import InvalidInputError, Problem
 
@@ -36,9 +36,9 @@ class WorkingTree:
         return str(path)
 
     def load(self, path: Path) -> tuple[Timeline, tuple[ProblemType, ...]]:
-        from asean_timeline.validate import validate
+        from asean_timeline.includes import load_timeline
 
-        return _checked(validate(read_document(path)))
+        return load_timeline(path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +74,7 @@ class GitRevision:
             return _checked(validate(document))
         import tempfile
 
-        from asean_timeline.validate import load_timeline
+        from asean_timeline.includes import load_timeline
 
         with tempfile.TemporaryDirectory(prefix="asean-timeline-") as folder:
             self.copy_folder(path, Path(folder))

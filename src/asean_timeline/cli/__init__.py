@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import diff, export, publish, render, schema, serve, sources, validate
+from asean_timeline.cli import add, diff, export, fmt, publish, render, schema, serve, sources, validate
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
 # imported for their registration
-_COMMANDS = (diff, export, publish, render, schema, serve, sources, validate)
+_COMMANDS = (add, diff, export, fmt, publish, render, schema, serve, sources, validate)
 
 
 def main() -> None:

@@ -198,8 +198,9 @@ def _forget_stdout() -> None:
         pass
 
 
-def revision_time(file: Path) -> datetime:
-    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the file's mtime.
+def revision_time(*files: Path) -> datetime:
+    """When new or edited events are stamped: SOURCE_DATE_EPOCH, else the newest
+    modification time of the timeline's files (the main file and those it includes).
 
     A SOURCE_DATE_EPOCH that is not a whole number of seconds, or either time
     outside the years revisions can hold, is the user's mistake
@@ -223,8 +224,9 @@ def revision_time(file: Path) -> datetime:
                 [Problem(f"{epoch[:40]!r} is not a whole number of seconds", file=where, hint=fix)]
             )
     else:
-        where, fix = str(file), "set its modification time to now (touch it) and run again"
-        seconds = int(file.stat().st_mtime)
+        newest = max(files, key=lambda file: file.stat().st_mtime)
+        where, fix = str(newest), "set its modification time to now (touch it) and run again"
+        seconds = int(newest.stat().st_mtime)
     if not int(EARLIEST.timestamp()) <= seconds <= int(LATEST.timestamp()):
         stamp = f"{seconds:,} seconds since 1970"
         raise InvalidInputError(

@@ -68,10 +68,11 @@ def export(
       asean-timeline export --format md events.toml -o timeline.md
       asean-timeline export --format json --country MY --tag summit
     """
-    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.pipeline import build_outputs, load_sources, read_state
     from asean_timeline.selection import select
 
-    timeline, warnings = load_timeline(file, strict=strict)
+    loaded = load_sources(file, strict=strict)
+    timeline, warnings = loaded.timeline, loaded.warnings
     print_problems(warnings, problem_format())
     query = build_query(countries, tags, statuses, start, end)
     previous = read_state(revisions_path).revisions
@@ -82,7 +83,7 @@ def export(
     files = build_outputs(
         selected,
         previous,
-        revision_time(file),
+        revision_time(*loaded.paths),
         formats=[output_format],
         subcalendars=False,
     )

@@ -140,16 +140,17 @@ def caldav(
     from asean_timeline.caldav_sync import STATE_FILENAME as SYNC_STATE
     from asean_timeline.caldav_sync import sync
     from asean_timeline.exporters.ics import event_calendars
-    from asean_timeline.pipeline import load_timeline, read_state
+    from asean_timeline.pipeline import load_sources, read_state
     from asean_timeline.present import RenderContext
     from asean_timeline.progress import Progress
     from asean_timeline.revisions import update
 
     _check_url(url)
-    timeline, warnings = load_timeline(file, strict=strict)
+    loaded = load_sources(file, strict=strict)
+    timeline, warnings = loaded.timeline, loaded.warnings
     print_problems(warnings, problem_format())
     selected = _selection(timeline, subcalendar, build_query(countries, tags, statuses, start, end))
-    current = update(selected, read_state(revisions_path).revisions, revision_time(file))
+    current = update(selected, read_state(revisions_path).revisions, revision_time(*loaded.paths))
     calendars = event_calendars(RenderContext(selected, current))
     login, policy = credentials(url, user, os.environ), RetryPolicy(timeout=timeout)
     state = state_path or file.parent / SYNC_STATE

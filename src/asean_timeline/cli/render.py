@@ -70,11 +70,12 @@ def render(
 
     from asean_timeline import workers
     from asean_timeline.folderlock import holding
-    from asean_timeline.pipeline import load_timeline, obsolete_files, plan_outputs, read_state
+    from asean_timeline.pipeline import load_sources, obsolete_files, plan_outputs, read_state
     from asean_timeline.write import find_stale, publish
 
     with cyclic_gc_paused():
-        timeline, warnings = load_timeline(file, strict=strict)
+        loaded = load_sources(file, strict=strict)
+    timeline, warnings = loaded.timeline, loaded.warnings
     print_problems(warnings, problem_format())
     # The lock spans reading revisions.json to publishing, so a render that ran meanwhile
     # cannot have its revisions replaced by older ones (--check writes nothing: no lock).
@@ -84,7 +85,7 @@ def render(
             jobs = workers.usable_cpus() if len(timeline.events) >= PARALLEL_FROM_EVENTS else 1
         with cyclic_gc_paused():
             groups = plan_outputs(
-                timeline, state.revisions, revision_time(file), subcalendars=subcalendars
+                timeline, state.revisions, revision_time(*loaded.paths), subcalendars=subcalendars
             )
             files = sorted(path for group in groups for path in group.paths)
             producers = [group.make for group in groups]

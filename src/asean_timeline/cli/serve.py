@@ -24,7 +24,8 @@ LOCK_WAIT_SECONDS = 30.0
 @out_option("Folder to render into and serve.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
 def serve(file: Path, out_dir: Path, port: int) -> None:
-    """Render FILE, serve the output folder on 127.0.0.1, re-render on every save.
+    """Render FILE, serve the output folder on 127.0.0.1, re-render on every save
+    (of FILE or of any file it includes).
 
     A validation error is printed here and shown on the served pages, while
     the last good output keeps being served. Stop with Ctrl-C.
@@ -38,19 +39,23 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
     from asean_timeline import report
     from asean_timeline import serve as preview_server
     from asean_timeline.folderlock import OutputBusyError, holding
-    from asean_timeline.pipeline import build_outputs, load_timeline, read_state
+    from asean_timeline.includes import source_paths
+    from asean_timeline.pipeline import build_outputs, load_sources, read_state
     from asean_timeline.problems import InvalidInputError, OutputError
     from asean_timeline.write import publish_tree
 
     preview = preview_server.Preview()
+    patterns: list[tuple[object, ...]] = [()]  # the include list of the last good read
 
     def rerender() -> bool:
         """Render once; False when another render held the folder (the watcher retries)."""
         try:
-            timeline, _ = load_timeline(file)
+            loaded = load_sources(file)
+            patterns[0] = loaded.patterns
+            timeline = loaded.timeline
             with holding(out_dir, wait=LOCK_WAIT_SECONDS):
                 state = read_state(out_dir / STATE_FILENAME)
-                files = build_outputs(timeline, state.revisions, revision_time(file))
+                files = build_outputs(timeline, state.revisions, revision_time(*loaded.paths))
                 changed, _ = publish_tree(out_dir, files, [])
         except InvalidInputError as error:
             preview.set_problems([report.human(problem) for problem in error.problems])
@@ -74,6 +79,9 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
         )
         return True
 
+    def watched() -> list[Path]:
+        return source_paths(file, patterns[0])
+
     try:
         server = preview_server.make_server(
             out_dir, port, preview, lambda message: click.secho(message, err=True, fg="red")
@@ -87,9 +95,13 @@ def serve(file: Path, out_dir: Path, port: int) -> None:
         ) from None
     try:
         rerender()
+        since = preview_server.signature(watched())  # before "serving": no later save is missed
         stop = threading.Event()
         watcher = threading.Thread(
-            target=preview_server.watch, args=(file, rerender, stop), daemon=True
+            target=preview_server.watch,
+            args=(watched, rerender, stop),
+            kwargs={"since": since},
+            daemon=True,
         )
         watcher.start()
         host, bound = server.server_address[:2]

@@ -22,7 +22,7 @@ from asean_timeline.cli.app import (
 @strict_option
 @problem_format_option(hidden_alias="--format")
 def validate(file: Path, strict: bool) -> None:
-    """Check FILE (default: ./events.toml) and report every problem in it.
+    """Check FILE (default: ./events.toml) and the files it includes; report every problem.
 
     Exits 0 if the file is valid, 1 if not.
 
@@ -30,7 +30,7 @@ def validate(file: Path, strict: bool) -> None:
     Example:
       asean-timeline validate events.toml --error-format github
     """
-    from asean_timeline.validate import load_timeline  # not the pipeline's: no exporter loads
+    from asean_timeline.includes import load_timeline  # not the pipeline's: no exporter loads
 
     with cyclic_gc_paused():
         timeline, warnings = load_timeline(file, strict=strict)

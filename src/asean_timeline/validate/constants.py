@@ -20,6 +20,7 @@ CALENDAR_KEYS = (
     "language",
     "refresh_interval",
     "changes_limit",
+    "include",  # other files of the timeline: read by asean_timeline.includes
 )
 EVENT_KEYS = (
     "id",

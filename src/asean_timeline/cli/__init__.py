@@ -9,7 +9,18 @@ from __future__ import annotations
 
 import gc
 
-from asean_timeline.cli import add, diff, export, fmt, publish, render, schema, serve, sources, validate
+from asean_timeline.cli import (
+    add,
+    diff,
+    export,
+    fmt,
+    publish,
+    render,
+    schema,
+    serve,
+    sources,
+    validate,
+)
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]

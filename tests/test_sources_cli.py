@@ -196,10 +196,47 @@ def test_an_invalid_timeline_is_reported_not_checked(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
-def test_fix_lists_the_moved_addresses(timeline: Path, server: LinkServer) -> None:
-    """--fix names each edit: the moved source's url and its new address."""
-    _code, _out, err = run("sources", "check", str(timeline), *FAST, "--fix")
-    assert f"event 'summit', source #1: url = \"{server.url('/new')}\"" in err
+def test_fix_rewrites_moved_addresses_and_nothing_else(timeline: Path, server: LinkServer) -> None:
+    """--fix replaces the moved source's url in the file; every other byte stays."""
+    commented = timeline.read_text(encoding="utf-8").replace(
+        'id = "talks"', 'id = "talks"  # a comment the writer keeps'
+    )
+    timeline.write_text(commented, encoding="utf-8")
+    code, _out, err = run("sources", "check", str(timeline), *FAST, "--fix")
+    assert code == 0, err
+    assert f"set {timeline}: event 'summit', source #1: url = \"{server.url('/new')}\"" in err
+    assert "1 edits written to" in err
+    fixed = timeline.read_text(encoding="utf-8")
+    assert fixed == commented.replace(server.url("/moved"), server.url("/new"))
+    _code, out, _err = run("sources", "check", str(timeline), *FAST, "--max-age", "0")
+    assert "moved permanently" not in out
+
+
+def test_fix_dry_run_writes_nothing(timeline: Path, server: LinkServer) -> None:
+    """--fix --dry-run says what it would set and leaves the file as it was."""
+    before = timeline.read_bytes()
+    code, _out, err = run("sources", "check", str(timeline), *FAST, "--fix", "--dry-run")
+    assert code == 0
+    assert f"would set {timeline}: event 'summit', source #1: url" in err
+    assert "nothing written (--dry-run)" in err
+    assert timeline.read_bytes() == before
+
+
+def test_fix_reaches_into_included_files(tmp_path: Path, server: LinkServer) -> None:
+    """An address in an included file is reported at its own file and line, and fixed there."""
+    (tmp_path / "events").mkdir()
+    included = tmp_path / "events" / "talks.toml"
+    included.write_text(
+        '[[events]]\nid = "talks"\ntitle = "Talks"\ndate = 2023-12-18\n'
+        f'sources = [{{ publisher = "Kyodo", url = "{server.url("/moved")}" }}]\n',
+        encoding="utf-8",
+    )
+    main = tmp_path / "events.toml"
+    main.write_text('[calendar]\ntitle = "Links"\ninclude = ["events/*.toml"]\n', encoding="utf-8")
+    code, out, err = run("sources", "check", str(main), *FAST, "--fix")
+    assert code == 0, err
+    assert out.startswith(f"{tmp_path / 'events' / 'talks.toml'}:5: moved permanently:")
+    assert server.url("/new") in included.read_text(encoding="utf-8")
 
 
 def test_moved_edits_are_plain_data() -> None:
@@ -287,6 +324,39 @@ def test_archive_finds_the_closest_snapshot_and_lists_the_edits(
     assert len(asked) == 3  # three sources; the event's own url is not a source
     assert any("timestamp=20231216" in path for path in asked)
     assert "3 sources without an archived copy: 1 found" in err
+    import tomllib
+
+    written = tomllib.loads(timeline.read_text(encoding="utf-8"))
+    snapshot = f"http://web.archive.example/web/20231216093000/{server.url('/moved')}"
+    assert written["events"][0]["sources"][0] == {
+        "publisher": "Kyodo",
+        "url": server.url("/moved"),
+        "published": "2023-12-16",
+        "archived": snapshot,
+        "archived_on": date(2023, 12, 16),
+    }
+    assert written["events"][1] == tomllib.loads(TIMELINE.format(base=server.base))["events"][1]
+    # The next run finds nothing left to archive: the source has its copy.
+    _code, _out, err = run("sources", "archive", str(timeline), "--service", service)
+    assert "2 sources without an archived copy" in err
+
+
+def test_archive_dry_run_writes_nothing(timeline: Path, server: LinkServer) -> None:
+    """--dry-run looks the copies up and leaves the file as it was."""
+    server.routes["/wayback/available"] = availability({server.url("/gone"): "20240101000000"})
+    before = timeline.read_bytes()
+    code, out, err = run(
+        "sources",
+        "archive",
+        str(timeline),
+        "--service",
+        server.url("/wayback/available"),
+        "--dry-run",
+    )
+    assert code == 0
+    assert "found http://web.archive.example/web/20240101000000/" in out
+    assert "nothing written (--dry-run)" in err
+    assert timeline.read_bytes() == before
 
 
 def test_archive_save_requests_a_capture_where_there_is_none(

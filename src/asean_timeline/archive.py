@@ -75,7 +75,7 @@ class ArchiveResult:
                 target.event_id,
                 target.source_index,
                 "archived_on",
-                self.snapshot_on.isoformat(),
+                self.snapshot_on,
             ),
         ]
 

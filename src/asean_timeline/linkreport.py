@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from asean_timeline.linkcheck import Outcome, Verdict
 from asean_timeline.sourcelinks import LinkTarget, SourceEdit
@@ -105,9 +106,10 @@ def summary(findings: Sequence[Finding]) -> str:
 
 
 def edit_line(edit: SourceEdit) -> str:
-    """``events.toml: event 'x', source #1: archived = "https://…"``."""
+    """``events.toml: event 'x', source #1: archived = "https://…"`` (a day unquoted)."""
     where = "url" if edit.source_index is None else f"source #{edit.source_index + 1}"
-    return f"{edit.file}: event {edit.event_id!r}, {where}: {edit.field} = {json.dumps(edit.value)}"
+    value = edit.shown_value if isinstance(edit.value, date) else json.dumps(edit.value)
+    return f"{edit.file}: event {edit.event_id!r}, {where}: {edit.field} = {value}"
 
 
 def edit_json(edit: SourceEdit) -> str:
@@ -118,7 +120,7 @@ def edit_json(edit: SourceEdit) -> str:
             "event_id": edit.event_id,
             "source_index": edit.source_index,
             "field": edit.field,
-            "value": edit.value,
+            "value": edit.shown_value,
         },
         ensure_ascii=False,
     )

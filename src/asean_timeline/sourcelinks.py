@@ -1,22 +1,27 @@
 """The web addresses of a validated timeline, each with where it is written, and edits to them.
 
-``sources check`` and ``sources archive`` work on the document as written (so each
-address keeps its ``file:line``, event id and source number), after validation has
-said the document is sound. What they would change comes back as
-:class:`SourceEdit` values: plain data for the source-file writer.
+``sources check`` and ``sources archive`` work on the documents as written (the main
+file and the files it includes), after validation has said the timeline is sound, so
+each address keeps its ``file:line``, event id and source number. What they change
+comes back as :class:`SourceEdit` values (plain data), which :func:`apply_edits`
+hands to the one source-file writer, :mod:`asean_timeline.sourcefile`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from asean_timeline.problems import InvalidInputError
+from asean_timeline.problems import InvalidInputError, Severity
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from asean_timeline.includes import Sources
     from asean_timeline.load import Document
+    from asean_timeline.sourcefile import SaveResult
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,29 +50,36 @@ class LinkTarget:
 
 @dataclass(frozen=True, slots=True)
 class SourceEdit:
-    """Set ``field`` of an event's ``url`` (source_index None) or of one of its sources."""
+    """Set ``field`` of an event (source_index None) or of one of its sources."""
 
+    #: The file's name as problems show it (:attr:`LinkTarget.file`).
     file: str
     event_id: str
     source_index: int | None
     field: str
-    value: str
+    value: str | date
+
+    @property
+    def shown_value(self) -> str:
+        """The value as text: ISO for a day."""
+        return self.value.isoformat() if isinstance(self.value, date) else self.value
 
 
-def load_targets(path: Path) -> tuple[list[LinkTarget], Document]:
-    """Validate ``path`` and list its addresses in file order.
+def load_targets(path: Path) -> tuple[list[LinkTarget], Sources]:
+    """Validate the timeline of ``path`` (with its includes) and list its addresses.
 
-    Raise :class:`InvalidInputError` with every problem if the file is invalid:
-    links are checked only in a timeline that would render.
+    Addresses come in file order, the main file's first. Raise
+    :class:`InvalidInputError` with every problem if the timeline is invalid: links
+    are checked only in a timeline that would render.
     """
-    from asean_timeline.load import read_document
-    from asean_timeline.validate import validate
+    from asean_timeline.includes import check_sources, read_sources
 
-    document = read_document(path)
-    checked = validate(document)
-    if checked.errors or checked.timeline is None:
-        raise InvalidInputError(list(checked.problems))
-    return collect_targets(document), document
+    sources = read_sources(path)
+    timeline, problems = check_sources(sources)
+    if timeline is None or any(p.severity is Severity.ERROR for p in problems):
+        raise InvalidInputError(list(problems))
+    targets = [target for document in sources.documents for target in collect_targets(document)]
+    return targets, sources
 
 
 def collect_targets(document: Document) -> list[LinkTarget]:
@@ -93,3 +105,38 @@ def collect_targets(document: Document) -> list[LinkTarget]:
                     LinkTarget(source["url"], document.name, line, event_id, number, dict(source))
                 )
     return targets
+
+
+def apply_edits(
+    sources: Sources, edits: Sequence[SourceEdit], *, dry_run: bool = False
+) -> list[SaveResult]:
+    """Make ``edits`` through the source-file writer, one save per file edited.
+
+    Each file is checked as part of the whole timeline before it is written, and is
+    not written if it changed since it was read (see :mod:`asean_timeline.sourcefile`,
+    whose errors are raised as they come). With ``dry_run`` every check is made and
+    nothing is written.
+    """
+    from asean_timeline.includes import checker_for
+    from asean_timeline.sourcefile import SourceFile
+
+    by_name = {
+        document.name: (path, document)
+        for path, document in zip(sources.paths, sources.documents, strict=True)
+    }
+    # One change per table: every field of a source is set in one step.
+    grouped: dict[str, dict[tuple[str, int | None], dict[str, str | date]]] = {}
+    for edit in edits:
+        table = grouped.setdefault(edit.file, {}).setdefault((edit.event_id, edit.source_index), {})
+        table[edit.field] = edit.value
+    results = []
+    for name, tables in grouped.items():
+        path, document = by_name[name]
+        source_file = SourceFile.of(path, document)
+        for (event_id, source_index), changes in tables.items():
+            if source_index is None:
+                source_file.set_event_fields(event_id, changes)
+            else:
+                source_file.set_source_fields(event_id, source_index, changes)
+        results.append(source_file.save(checker_for(sources, path), dry_run=dry_run))
+    return results

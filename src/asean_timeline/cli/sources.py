@@ -14,6 +14,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from asean_timeline.fetch import Settings
+    from asean_timeline.includes import Sources
+    from asean_timeline.sourcelinks import SourceEdit
 
 LINK_FORMATS = ("human", "json", "github")  # linkreport.FORMATS (a test checks)
 DEFAULT_AVAILABILITY = "https://archive.org/wayback/available"  # archive.AVAILABILITY_SERVICE
@@ -122,8 +124,9 @@ def _settings(concurrency: int, timeout: float, retries: int, allow_private: boo
 @click.option(
     "--fix",
     is_flag=True,
-    help="List the edits that replace permanently moved addresses with their new ones.",
+    help="Replace each permanently moved address in the file with its new one.",
 )
+@click.option("--dry-run", is_flag=True, help="With --fix: say what would change; write nothing.")
 @_network_options(concurrency=16, private=True)
 @problem_format_option()
 def check(
@@ -134,6 +137,7 @@ def check(
     cache_file: Path | None,
     no_cache: bool,
     fix: bool,
+    dry_run: bool,
     concurrency: int,
     timeout: float,
     retries: int,
@@ -145,6 +149,7 @@ def check(
     the new address) or dead (4xx, 5xx, no such host, TLS failure, timeout). Hosts
     with private or local addresses are skipped unless --allow-private. Results are
     cached beside FILE, so a re-run checks only links older than --max-age days.
+    --fix writes the new address of each permanently moved one into the file.
 
     \b
     Examples:
@@ -156,7 +161,7 @@ def check(
     from asean_timeline.progress import Progress
     from asean_timeline.sourcelinks import load_targets
 
-    targets, _document = load_targets(file)
+    targets, timeline_files = load_targets(file)
     path = cache_file or linkcache.cache_path(file)
     cached = {} if no_cache else linkcache.read_cache(path)
     now = datetime.now(UTC)
@@ -193,8 +198,7 @@ def check(
             colour = {Verdict.DEAD: "red", Verdict.OK: None}.get(finding.outcome.verdict, "yellow")
             click.secho(linkreport.human(finding), fg=colour)
     if fix:
-        for edit in linkreport.moved_edits(findings):
-            click.echo(f"would set {linkreport.edit_line(edit)}", err=True)
+        _write_edits(timeline_files, linkreport.moved_edits(findings), dry_run)
     click.echo(linkreport.summary(findings), err=True)
     skipped = sum(finding.outcome.verdict is Verdict.SKIPPED for finding in findings)
     if skipped:
@@ -233,6 +237,7 @@ def check(
     show_default=True,
     help="For people, or one JSON object per edit per line.",
 )
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
 @_network_options(concurrency=4, private=False)
 @problem_format_option()
 def archive(
@@ -241,6 +246,7 @@ def archive(
     save: bool,
     save_service: str,
     style: str,
+    dry_run: bool,
     concurrency: int,
     timeout: float,
     retries: int,
@@ -249,17 +255,19 @@ def archive(
 
     Asks the Wayback Machine for the snapshot closest to the source's `accessed`
     date (else `published`); with --save, requests a capture where there is none.
+    Each copy found is written into the source as `archived` and `archived_on`
+    (comments and layout kept; nothing is written if the file changed meanwhile).
 
     \b
     Examples:
-      asean-timeline sources archive
+      asean-timeline sources archive --dry-run
       asean-timeline sources archive --save
     """
     from asean_timeline import linkreport
     from asean_timeline.archive import ArchiveServices, ArchiveStatus, archive_sources
     from asean_timeline.sourcelinks import load_targets
 
-    targets, _document = load_targets(file)
+    targets, timeline_files = load_targets(file)
     # Only the archive is requested, at an address the user chose: no host to guard.
     settings = _settings(concurrency, timeout, retries, allow_private=True)
     results = archive_sources(targets, settings, ArchiveServices(service, save_service), save=save)
@@ -281,3 +289,30 @@ def archive(
         f"{len(results)} sources without an archived copy: {found} found, {failed} failed",
         err=True,
     )
+    _write_edits(
+        timeline_files, [edit for result in results for edit in result.edits], dry_run, quiet=True
+    )
+
+
+def _write_edits(
+    timeline_files: Sources, edits: list[SourceEdit], dry_run: bool, *, quiet: bool = False
+) -> None:
+    """Make ``edits`` with the source-file writer and say what changed (or would)."""
+    from asean_timeline import linkreport
+    from asean_timeline.sourcelinks import apply_edits
+
+    if not edits:
+        return
+    verb = "would set" if dry_run else "set"
+    if not quiet:
+        for edit in edits:
+            click.echo(f"{verb} {linkreport.edit_line(edit)}", err=True)
+    results = apply_edits(timeline_files, edits, dry_run=dry_run)
+    files = ", ".join(str(result.path) for result in results)
+    if dry_run:
+        click.echo(f"{len(edits)} edits checked; nothing written (--dry-run)", err=True)
+    else:
+        written = [result for result in results if result.written]
+        click.echo(
+            f"{len(edits)} edits written to {files}" if written else "nothing to write", err=True
+        )

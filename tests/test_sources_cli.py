@@ -205,7 +205,7 @@ def test_fix_rewrites_moved_addresses_and_nothing_else(timeline: Path, server: L
     code, _out, err = run("sources", "check", str(timeline), *FAST, "--fix")
     assert code == 0, err
     assert f"set {timeline}: event 'summit', source #1: url = \"{server.url('/new')}\"" in err
-    assert "1 edits written to" in err
+    assert "1 edit written to" in err
     fixed = timeline.read_text(encoding="utf-8")
     assert fixed == commented.replace(server.url("/moved"), server.url("/new"))
     _code, out, _err = run("sources", "check", str(timeline), *FAST, "--max-age", "0")

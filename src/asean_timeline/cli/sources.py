@@ -209,7 +209,7 @@ def check(
             fg="yellow",
         )
     if strict and any(finding.outcome.verdict is Verdict.DEAD for finding in findings):
-        raise SystemExit(1)
+        click.get_current_context().exit(1)
 
 
 @sources.command()
@@ -308,11 +308,9 @@ def _write_edits(
         for edit in edits:
             click.echo(f"{verb} {linkreport.edit_line(edit)}", err=True)
     results = apply_edits(timeline_files, edits, dry_run=dry_run)
-    files = ", ".join(str(result.path) for result in results)
+    count = f"{len(edits)} edit{'s' * (len(edits) != 1)}"
     if dry_run:
-        click.echo(f"{len(edits)} edits checked; nothing written (--dry-run)", err=True)
-    else:
-        written = [result for result in results if result.written]
-        click.echo(
-            f"{len(edits)} edits written to {files}" if written else "nothing to write", err=True
-        )
+        click.echo(f"{count} checked; nothing written (--dry-run)", err=True)
+        return
+    files = ", ".join(str(result.path) for result in results if result.written)
+    click.echo(f"{count} written to {files}" if files else "nothing to write", err=True)

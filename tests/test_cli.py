@@ -245,6 +245,7 @@ COMMAND_MODULES = (
     "render",
     "schema",
     "serve",
+    "sources",
     "validate",
 )
 
@@ -345,6 +346,7 @@ def test_validate_imports_no_more_than_it_needs() -> None:
             "asean_timeline.validate.parsing",
             "asean_timeline.validate.recurrence",
             "asean_timeline.validate.reporting",
+            "asean_timeline.validate.sources",
             "asean_timeline.validate.times",
             "asean_timeline.weburl",
         ]

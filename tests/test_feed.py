@@ -470,6 +470,11 @@ def test_extension_record_facts() -> None:
             "publisher": "共同通信",
             "url": "https://example.org/記事",
             "published": None,
+            "accessed": "2023-12-18",
+            "archived": "https://web.archive.org/web/20231218093000/https://example.org/記事",
+            "archived_on": "2023-12-18",
+            "language": "ja",
+            "quote": '首脳は "海洋安全保障" で <b>協力</b> *合意* [1](javascript:x).',
         }
     ]
     month = items["month-only"]["_asean_timeline"]
@@ -479,6 +484,7 @@ def test_extension_record_facts() -> None:
             "publisher": "Example Wire",
             "url": "https://example.org/a?x=1&y=2",
             "published": "2023-05",
+            "archived": "https://archive.example/a?x=1&y=2",
         }
     ]
     assert month["location"] is None
@@ -509,8 +515,15 @@ def test_extension_record_matches_every_event(path: Path) -> None:
         assert record["countries"] == list(event.countries)
         assert record["tags"] == list(event.tags)
         assert item.get("tags", []) == list(event.tags)
+        provenance = ("accessed", "archived", "archived_on", "language", "quote")
         assert record["sources"] == [
-            {"title": s.title, "publisher": s.publisher, "url": s.url, "published": s.published}
+            {
+                "title": s.title,
+                "publisher": s.publisher,
+                "url": s.url,
+                "published": s.published,
+                **{key: str(getattr(s, key)) for key in provenance if getattr(s, key) is not None},
+            }
             for s in event.sources
         ]
 

@@ -123,8 +123,11 @@ def test_our_own_events_ics_reads_back_at_its_precision() -> None:
             "publisher": "Example Wire",
             "url": "https://example.org/a?x=1&y=2",
             "published": "2023-05",
+            "archived": "https://archive.example/a?x=1&y=2",
         }
     ]
+    assert events["non-ascii"]["sources"][0]["quote"].startswith("首脳は")
+    assert events["non-ascii"]["sources"][0]["archived_on"] == date(2023, 12, 18)
     assert batch.calendar["uid_domain"] == "tour.example.org"
     assert all(event.uid is None for event in batch.events)
 

@@ -279,11 +279,18 @@ def test_dates_are_written_at_their_precision(path: Path, title: str, expected: 
 def test_sources_are_links_with_the_right_href() -> None:
     """A source with a URL is a link to exactly that URL; one without is plain text."""
     month = _item(FULL, "Launched in April")
-    assert month.links == [("Example Wire: April report", "https://example.org/a?x=1&y=2")]
-    assert month.paragraphs[-1] == "Sources: Example Wire: April report (2023-05)"
-    ((label, href),) = _item(FULL, "日本・ASEAN友好協力50周年特別首脳会議").links
+    assert month.links == [
+        ("Example Wire: April report", "https://example.org/a?x=1&y=2"),
+        ("archived copy", "https://archive.example/a?x=1&y=2"),
+    ]
+    assert month.paragraphs[-1] == "Sources: Example Wire: April report (2023-05) (archived copy)"
+    ((label, href), (copy, copy_href)) = _item(FULL, "日本・ASEAN友好協力50周年特別首脳会議").links
     assert label == "共同通信: 記事"
     assert unquote(href) == "https://example.org/記事"
+    assert copy == "archived 18 December 2023"
+    assert (
+        unquote(copy_href) == "https://web.archive.org/web/20231218093000/https://example.org/記事"
+    )
     plain = _item(FULL, "Talks on the sidelines")
     assert plain.links == []
     assert plain.paragraphs[-1] == "Sources: Example Wire"

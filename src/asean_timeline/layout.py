@@ -62,7 +62,17 @@ KEY_ORDER: Mapping[str, tuple[str, ...]] = {
         "from",
         "until",
     ),
-    "sources": ("publisher", "title", "url", "published"),
+    "sources": (
+        "publisher",
+        "title",
+        "url",
+        "published",
+        "accessed",
+        "archived",
+        "archived_on",
+        "language",
+        "quote",
+    ),
 }
 
 #: Keys whose text, when longer than a line, is written as a wrapped multi-line string

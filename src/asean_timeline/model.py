@@ -233,6 +233,15 @@ class Source:
     publisher: str | None
     url: str | None
     published: str | None  # ISO date or month, as written
+    #: When the source was read.
+    accessed: date | None = None
+    #: A saved copy (e.g. in the Wayback Machine), and the day it was saved.
+    archived: str | None = None
+    archived_on: date | None = None
+    #: The source's language, a BCP 47 tag.
+    language: str | None = None
+    #: A short excerpt of the source that supports the date.
+    quote: str | None = None
 
     @property
     def label(self) -> str:

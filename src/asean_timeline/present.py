@@ -18,12 +18,12 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 
-from asean_timeline.model import Event, Query, Status, SubCalendar, Timeline
+from asean_timeline.model import Event, Query, Source, Status, SubCalendar, Timeline
 from asean_timeline.records import event_record
 from asean_timeline.recurrence import occurrences
 from asean_timeline.reference import countries
 from asean_timeline.revisions import Revisions
-from asean_timeline.wording import Piece, when_pieces
+from asean_timeline.wording import Piece, day_phrase, when_pieces
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +113,56 @@ def plain_description(event: Event, phrase: str, country_names: tuple[str, ...])
             if source.url:
                 line += f" <{source.url}>"
             parts.append(line)
+            said = provenance(source)
+            notes = [*said.notes]
+            if said.archived is not None:
+                notes.insert(0, f"{said.archived_words} <{said.archived}>")
+            if notes:
+                parts.append("  " + "; ".join(notes))
+            if said.quote is not None:
+                parts.append(f"  {said.quote}")
     return "\n".join(parts).strip()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """What the outputs show of a source besides its label, address and date, in words.
+
+    Each output escapes these for itself; every field is empty for a source that gives
+    none of ``accessed``, ``archived``, ``archived_on``, ``language`` and ``quote``.
+    """
+
+    #: The saved copy's address, linked beside the original.
+    archived: str | None
+    #: Its link text: ``archived 18 December 2023`` (or ``archived copy`` without a day).
+    archived_words: str
+    #: ``read 18 December 2023``, ``language ja``: shown after the links.
+    notes: tuple[str, ...]
+    #: The quote in quotation marks: ``“The leaders agreed …”``.
+    quote: str | None
+    #: The source's language (BCP 47), for a ``lang`` attribute on the quote.
+    language: str | None
+
+
+def provenance(source: Source) -> Provenance:
+    """The words for ``source``'s provenance keys (see :class:`Provenance`)."""
+    notes = []
+    if source.accessed is not None:
+        notes.append(f"read {day_phrase(source.accessed)}")
+    if source.language is not None:
+        notes.append(f"language {source.language}")
+    archived_words = (
+        f"archived {day_phrase(source.archived_on)}"
+        if source.archived_on is not None
+        else "archived copy"
+    )
+    return Provenance(
+        archived=source.archived,
+        archived_words=archived_words,
+        notes=tuple(notes),
+        quote=None if source.quote is None else f"\u201c{source.quote}\u201d",
+        language=source.language,
+    )
 
 
 class Presentation:

@@ -16,6 +16,7 @@ from asean_timeline.model import (
     DayRange,
     Event,
     Month,
+    Source,
     Timed,
     When,
     Year,
@@ -70,13 +71,25 @@ def event_record(event: Event) -> dict[str, Any]:
     record["tags"] = list(event.tags)
     record["description"] = event.description or None
     record["url"] = event.url
-    record["sources"] = [
-        {
-            "title": source.title,
-            "publisher": source.publisher,
-            "url": source.url,
-            "published": source.published,
-        }
-        for source in event.sources
-    ]
+    record["sources"] = [source_record(source) for source in event.sources]
+    return record
+
+
+def source_record(source: Source) -> dict[str, Any]:
+    """A source's keys; the provenance keys (``accessed`` … ``quote``) only when given,
+    so a source without them keeps the record (and the fingerprint) it always had."""
+    record: dict[str, Any] = {
+        "title": source.title,
+        "publisher": source.publisher,
+        "url": source.url,
+        "published": source.published,
+    }
+    provenance = {
+        "accessed": source.accessed.isoformat() if source.accessed else None,
+        "archived": source.archived,
+        "archived_on": source.archived_on.isoformat() if source.archived_on else None,
+        "language": source.language,
+        "quote": source.quote,
+    }
+    record.update((key, value) for key, value in provenance.items() if value is not None)
     return record

@@ -76,8 +76,29 @@ def schema() -> dict[str, Any]:
                 "description": "When it was published: a date, 'YYYY-MM' or 'YYYY'.",
                 "anyOf": [_DATE, {"type": "string", "pattern": _PARTIAL_DATE}],
             },
+            "accessed": {**_DATE, "description": "When you read it: a date."},
+            "archived": {
+                "type": "string",
+                "pattern": _HTTP_URL,
+                "maxLength": MAX_LENGTH["url"],
+                "description": "A saved copy, e.g. in the Wayback Machine.",
+            },
+            "archived_on": {**_DATE, "description": "When the saved copy was made: a date."},
+            "language": {
+                "type": "string",
+                "pattern": json_pattern(LANGUAGE_PATTERN),
+                "maxLength": MAX_LANGUAGE_LENGTH,
+                "description": "The source's language (BCP 47), e.g. 'en', 'ja'.",
+            },
+            "quote": {
+                "type": "string",
+                "maxLength": MAX_LENGTH["quote"],
+                "pattern": "^[^\\n\\r]*$",
+                "description": "A short excerpt that supports the date (one paragraph).",
+            },
         },
         "anyOf": [{"required": ["title"]}, {"required": ["publisher"]}],
+        "dependentRequired": {"archived_on": ["archived"]},
     }
     event = {
         "type": "object",

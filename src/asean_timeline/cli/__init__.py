@@ -19,13 +19,14 @@ from asean_timeline.cli import (
     render,
     schema,
     serve,
+    sources,
     validate,
 )
 from asean_timeline.cli.app import PROBLEM_FORMATS, STATE_FILENAME, STATUSES, cli
 
 __all__ = ["PROBLEM_FORMATS", "STATE_FILENAME", "STATUSES", "cli", "main"]
 # imported for their registration
-_COMMANDS = (add, diff, export, fmt, importing, publish, render, schema, serve, validate)
+_COMMANDS = (add, diff, export, fmt, importing, publish, render, schema, serve, sources, validate)
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ from asean_timeline.exporters import (
 )
 from asean_timeline.exporters.axis import axis, local_days
 from asean_timeline.model import Event, Precision, Query, Status, Timeline
-from asean_timeline.present import Presented, RenderContext, plural, webcal
+from asean_timeline.present import Presented, RenderContext, plural, provenance, webcal
 from asean_timeline.timefmt import machine_value
 from asean_timeline.weburl import is_plain_web_url
 from asean_timeline.wording import day_phrase, paragraphs, time_phrase
@@ -351,6 +351,14 @@ def _event(event: Event, shown: Presented) -> Iterator[str]:
             label = _link(_text(source.label), source.url)
             if source.published:
                 label += f" ({_text(source.published)})"
+            said = provenance(source)
+            if said.archived is not None and is_web_url(said.archived):
+                label += f" ({_link(_text(said.archived_words), said.archived)})"
+            if said.notes:
+                label += ", " + ", ".join(_text(note) for note in said.notes)
+            if said.quote is not None:
+                lang = f' lang="{_text(said.language)}"' if said.language else ""
+                label += f'<br><span class="quote"{lang}>{_text(said.quote)}</span>'
             items.append(f"<li>{label}</li>")
         facts.append(f'<dt>Sources</dt><dd><ul class="sources">{"".join(items)}</ul></dd>')
     if event.description:

@@ -15,7 +15,7 @@ import orjson
 
 from asean_timeline.exporters import CALENDAR, escape_html, get, of_kind
 from asean_timeline.model import Event, Timeline
-from asean_timeline.present import Presented, RenderContext
+from asean_timeline.present import Presented, RenderContext, provenance
 from asean_timeline.revisions import Revision
 from asean_timeline.timefmt import utc_stamp
 from asean_timeline.wording import paragraphs
@@ -131,6 +131,14 @@ def content_html(event: Event, shown: Presented) -> str:
                 label += f" ({text(source.published)})"
             if source.url:
                 label = f'<a href="{text(source.url)}" rel="noopener">{label}</a>'
+            said = provenance(source)
+            if said.archived is not None:
+                copy = f'<a href="{text(said.archived)}" rel="noopener">'
+                label += f" ({copy}{text(said.archived_words)}</a>)"
+            if said.notes:
+                label += ", " + ", ".join(text(note) for note in said.notes)
+            if said.quote is not None:
+                label += f"<br>{text(said.quote)}"
             links.append(f"<li>{label}</li>")
         parts.append("<p>Sources:</p><ul>" + "".join(links) + "</ul>")
     return "".join(parts)

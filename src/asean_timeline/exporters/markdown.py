@@ -13,7 +13,7 @@ from itertools import groupby
 from asean_timeline.exporters import CALENDAR, DATA, FEED, get, mermaid, of_kind, utf8_lines
 from asean_timeline.exporters.mdtext import escape, escape_block, link
 from asean_timeline.model import Event, Source, Status, Timed, Year, month_name
-from asean_timeline.present import Presented, RenderContext, plural
+from asean_timeline.present import Presented, RenderContext, plural, provenance
 from asean_timeline.wording import day_phrase, time_phrase
 
 FILENAME = get("md").filename
@@ -107,6 +107,14 @@ def _source(source: Source) -> str:
     text = link(source.label, source.url) if source.url else escape(source.label)
     if source.published:
         text += f" \\({source.published}\\)"  # a validated ISO date
+    said = provenance(source)
+    if said.archived is not None:
+        text += f" \\({link(said.archived_words, said.archived)}\\)"
+    notes = ", ".join(escape(note) for note in said.notes)
+    if notes:
+        text += f", {notes}"
+    if said.quote is not None:
+        text += f": {escape(said.quote)}"
     return text
 
 

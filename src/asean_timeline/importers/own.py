@@ -129,6 +129,8 @@ def own_description(text: str, when: When | None, *, ours: bool) -> OwnDescripti
             source = _source(line)
             if source:
                 sources.append(source)
+        elif line.startswith("  ") and sources:
+            _provenance(line[2:], sources[-1])
     return OwnDescription("\n".join(body).strip(), found_countries, sources)
 
 
@@ -136,7 +138,7 @@ def _all_facts(lines: list[str]) -> bool:
     return (
         bool(lines)
         and lines[0].startswith(_FACT_PREFIXES)
-        and all(line.startswith(_FACT_PREFIXES) or line.startswith("- ") for line in lines)
+        and all(line.startswith((*_FACT_PREFIXES, "- ", "  ")) for line in lines)
     )
 
 
@@ -157,6 +159,37 @@ def _country_codes(names: str) -> list[str]:
             codes.append(code)
             pending = ""
     return codes
+
+
+_ARCHIVED = re.compile(r"^archived (?:copy|(?P<day>\d{1,2} [A-Z][a-z]+ \d{4})) <(?P<url>[^<>]+)>$")
+
+
+def _provenance(line: str, source: dict[str, Any]) -> None:
+    """A source's second line (``archived 18 December 2023 <…>; read …; language ja``) or
+    third (the quote in quotation marks), as the presentation layer writes them."""
+    if line.startswith("\u201c") and line.endswith("\u201d") and len(line) >= 2:
+        source["quote"] = line[1:-1]
+        return
+    for note in line.split("; "):
+        archived = _ARCHIVED.fullmatch(note)
+        if archived is not None:
+            source["archived"] = archived.group("url")
+            if archived.group("day"):
+                source["archived_on"] = _day(archived.group("day"))
+        elif note.startswith("read "):
+            source["accessed"] = _day(note[len("read ") :])
+        elif note.startswith("language "):
+            source["language"] = note[len("language ") :]
+
+
+def _day(phrase: str) -> date | str:
+    """``18 December 2023`` → that date (the phrase itself if it is not one)."""
+    from datetime import datetime as moment
+
+    try:
+        return moment.strptime(phrase, "%d %B %Y").date()
+    except ValueError:
+        return phrase
 
 
 def _source(line: str) -> dict[str, Any] | None:

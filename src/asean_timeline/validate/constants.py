@@ -43,7 +43,17 @@ EVENT_KEYS = (
     # The UID the event had in the calendar it was imported from (see README, "Importing").
     "uid",
 )
-SOURCE_KEYS = ("title", "publisher", "url", "published")
+SOURCE_KEYS = (
+    "title",
+    "publisher",
+    "url",
+    "published",
+    "accessed",
+    "archived",
+    "archived_on",
+    "language",
+    "quote",
+)
 
 #: Field length limits in characters (see README, "Limits").
 MAX_LENGTH = {
@@ -54,6 +64,7 @@ MAX_LENGTH = {
     "tag": 50,
     "url": 2000,
     "uid": 1000,
+    "quote": 500,
 }
 MAX_EVENTS = 200_000
 #: A recurring event has at most this many occurrences (see README, "Limits").

@@ -15,8 +15,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from asean_timeline.model import CalendarInfo, Event, Source, Status, Timeline
-from asean_timeline.problems import EXCERPT_LENGTH, Problem, Severity
+from asean_timeline.model import CalendarInfo, Event, Status, Timeline
+from asean_timeline.problems import Problem, Severity
 from asean_timeline.validate.calendars import subcalendars
 from asean_timeline.validate.constants import (
     CALENDAR_KEYS,
@@ -30,7 +30,6 @@ from asean_timeline.validate.constants import (
     MAX_EVENTS,
     MAX_LANGUAGE_LENGTH,
     MAX_LENGTH,
-    SOURCE_KEYS,
 )
 from asean_timeline.validate.dates import WhenParser
 from asean_timeline.validate.fields import Getter
@@ -39,10 +38,10 @@ from asean_timeline.validate.messages import shown, type_name
 from asean_timeline.validate.parsing import parse_duration, too_long_duration
 from asean_timeline.validate.recurrence import RecurrenceChecker
 from asean_timeline.validate.reporting import Reporter
+from asean_timeline.validate.sources import event_sources
 
 if TYPE_CHECKING:
     from asean_timeline.load import Document
-    from asean_timeline.scanner import TomlPath
 
 
 @dataclass(frozen=True)
@@ -304,7 +303,7 @@ class Validator:
         status = get.choice("status", Status, default=Status.CONFIRMED)
         countries = get.countries("countries")
         tags = get.tags("tags")
-        sources = self.sources(get, index)
+        sources = event_sources(self.reporter, get, index)
         dates = WhenParser(get, default_zone).read()
         when = dates.when
         recurrence = RecurrenceChecker(get, dates).check()
@@ -350,60 +349,3 @@ class Validator:
                 f"id {event_id!r} is not URL-safe",
                 f"use only lowercase letters, digits and hyphens (no spaces), {example}",
             )
-
-    def sources(self, get: Getter, index: int) -> tuple[Source, ...]:
-        raw = get.value("sources")
-        if raw is None:
-            return ()
-        if not isinstance(raw, list):
-            if isinstance(raw, dict):
-                hint = "put the source in brackets: sources = [{ … }] (a list, even of one)"
-            elif isinstance(raw, str) and len(raw) <= EXCERPT_LENGTH:
-                hint = f"write sources = [{{ publisher = {raw!r} }}] (a list of tables)".replace(
-                    "'", '"'
-                )
-            else:
-                hint = 'write sources = [{ publisher = "…", url = "https://…" }]'
-            get.fail("sources", f"sources must be a list of tables, not {type_name(raw)}", hint)
-            return ()
-        sources: list[Source] = []
-        for number, item in enumerate(raw, start=1):
-            where: TomlPath = ("events", index, "sources", number - 1)
-            if not isinstance(item, dict):
-                hint = (
-                    f'write {{ publisher = "{item}" }} instead'
-                    if isinstance(item, str) and '"' not in item and len(item) <= EXCERPT_LENGTH
-                    else 'write { publisher = "…", url = "https://…" }'
-                )
-                get.fail(
-                    "sources",
-                    f"source #{number} must be a table {{ … }}, not {type_name(item)}",
-                    hint,
-                    at=where[2:],
-                )
-                continue
-            sub = Getter(
-                self.reporter,
-                item,
-                where,
-                event_id=get.event_id,
-                number=get.number,
-                field="sources",
-                prefix=f"source #{number}: ",
-            )
-            sub.unknown_keys(SOURCE_KEYS, "")
-            title = sub.text("title")
-            publisher = sub.text("publisher")
-            url = sub.url("url")
-            published = sub.partial_date("published")
-            if title is None and publisher is None:
-                if "title" not in item and "publisher" not in item and not sub.misspelt:
-                    sub.fail(
-                        "sources",
-                        "the source has neither a title nor a publisher",
-                        'add publisher = "…" or title = "…"',
-                        at=(),
-                    )
-                continue
-            sources.append(Source(title, publisher, url, published))
-        return tuple(sources)

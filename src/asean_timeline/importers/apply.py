@@ -42,6 +42,9 @@ class Prepared:
     homes: dict[str, Path] = field(default_factory=dict)
     #: What the files say of their calendar that an existing timeline kept as it was.
     kept_calendar: dict[str, str] = field(default_factory=dict)
+    #: The target's data as validated here, when the timeline is that one file: the writer
+    #: need not validate a file that parses back to exactly this again.
+    checked_data: dict[str, Any] | None = None
 
     @property
     def changed(self) -> bool:
@@ -115,7 +118,11 @@ def prepare(target: Path, batches: list[Batch]) -> Prepared:
         title = next((b.calendar["title"] for b in batches if b.calendar.get("title")), None)
         if title and title != before.calendar.title:
             kept["title"] = title
-    return Prepared(result, after, target, exists, calendar, warnings, sources, homes, kept)
+    single = sources is None or not sources.patterns
+    checked = main.data if single else None
+    return Prepared(
+        result, after, target, exists, calendar, warnings, sources, homes, kept, checked
+    )
 
 
 def _events_of(document: Document) -> list[dict[str, Any]]:

@@ -20,14 +20,18 @@ from asean_timeline.importers.apply import Prepared
 from asean_timeline.importers.merge import Change, Outcome
 
 if TYPE_CHECKING:
-    from asean_timeline.sourcefile import SourceFile
+    from collections.abc import Sequence
+
+    from asean_timeline.load import Document
+    from asean_timeline.problems import Problem
+    from asean_timeline.sourcefile import Checker, SourceFile
 
 
 def save(prepared: Prepared) -> list[Path]:
     """Write the import; the files written."""
     from asean_timeline.includes import checker_for
     from asean_timeline.layout import table_text
-    from asean_timeline.sourcefile import SourceFile, check_alone
+    from asean_timeline.sourcefile import SourceFile
 
     if not prepared.changed:
         return []
@@ -55,7 +59,7 @@ def save(prepared: Prepared) -> list[Path]:
     checks = {
         path: checker_for(sources, path)
         if sources is not None and sources.patterns
-        else check_alone
+        else _checked_or_alone(prepared)
         for path in edited
     }
     if len(edited) > 1:  # check every file before writing any: a problem leaves them all
@@ -66,6 +70,20 @@ def save(prepared: Prepared) -> list[Path]:
         if source.save(checks[path]).written:
             written.append(path)
     return written
+
+
+def _checked_or_alone(prepared: Prepared) -> Checker:
+    """The writer's check of a one-file timeline: a file that parses back to exactly the
+    data :func:`~asean_timeline.importers.apply.prepare` validated has no error (it was
+    refused otherwise) and is not validated twice; anything else is validated whole."""
+    from asean_timeline.sourcefile import check_alone
+
+    def check(document: Document) -> Sequence[Problem]:
+        if prepared.checked_data is not None and document.data == prepared.checked_data:
+            return ()
+        return check_alone(document)
+
+    return check
 
 
 def _edits(change: Change) -> dict[str, Any]:

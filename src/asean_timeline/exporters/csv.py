@@ -92,11 +92,8 @@ def _row(record: dict[str, Any]) -> list[str]:
         recurrence.get("rrule"),
         ", ".join(recurrence.get("exdates", ())),
     ]
-    return [_cell(value) for value in cells]
-
-
-def _cell(value: str | None) -> str:
-    """The value as a cell: empty for none, and never a formula."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    # Each cell: empty for none, and never a formula (inline: 15 cells per event).
+    starts = _FORMULA_STARTS
+    return [
+        ("'" + value if value.startswith(starts) else value) if value else "" for value in cells
+    ]

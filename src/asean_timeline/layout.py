@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
+from asean_timeline.validate.constants import SUBCALENDAR_KEYS
+
 #: Lines are wrapped to at most this many characters where the value allows it.
 LINE_WIDTH = 96
 
@@ -50,18 +52,7 @@ KEY_ORDER: Mapping[str, tuple[str, ...]] = {
         "url",
         "sources",
     ),
-    "calendars": (
-        "id",
-        "title",
-        "description",
-        "tags_any",
-        "tags_all",
-        "countries_any",
-        "countries_all",
-        "statuses",
-        "from",
-        "until",
-    ),
+    "calendars": SUBCALENDAR_KEYS,
     "sources": (
         "publisher",
         "title",

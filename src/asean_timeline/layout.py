@@ -16,23 +16,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, time
 from typing import Any
 
-from asean_timeline.validate.constants import SUBCALENDAR_KEYS
+from asean_timeline.validate.constants import CALENDAR_KEYS, SUBCALENDAR_KEYS
 
 #: Lines are wrapped to at most this many characters where the value allows it.
 LINE_WIDTH = 96
 
 #: The order keys are written in, by kind of table (see README, "The file format").
 KEY_ORDER: Mapping[str, tuple[str, ...]] = {
-    "calendar": (
-        "title",
-        "description",
-        "timezone",
-        "url",
-        "uid_domain",
-        "language",
-        "refresh_interval",
-        "include",
-    ),
+    "calendar": CALENDAR_KEYS,
     "events": (
         "id",
         "title",

@@ -21,7 +21,9 @@ from asean_timeline.validate.constants import CALENDAR_KEYS, SUBCALENDAR_KEYS
 #: Lines are wrapped to at most this many characters where the value allows it.
 LINE_WIDTH = 96
 
-#: The order keys are written in, by kind of table (see README, "The file format").
+#: The order keys are written in, by kind of table (see README, "The file format"). Events
+#: and sources are written in the README example's order, which differs from the validator's
+#: tables (whose order the error hints and the JSON Schema show); a test keeps the key sets equal.
 KEY_ORDER: Mapping[str, tuple[str, ...]] = {
     "calendar": CALENDAR_KEYS,
     "events": (

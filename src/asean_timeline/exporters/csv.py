@@ -26,6 +26,7 @@ import orjson
 
 from asean_timeline.exporters import get
 from asean_timeline.present import RenderContext
+from asean_timeline.validate.constants import SOURCE_KEYS  # the order of the sources cell
 
 FILENAME = get("csv").filename
 COLUMNS = (
@@ -47,17 +48,6 @@ COLUMNS = (
 )
 #: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SOURCE_KEYS = (
-    "title",
-    "publisher",
-    "url",
-    "published",
-    "accessed",
-    "archived",
-    "archived_on",
-    "language",
-    "quote",
-)
 
 
 def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
@@ -72,7 +62,7 @@ def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
 def _row(record: dict[str, Any]) -> list[str]:
     recurrence = record["recurrence"] or {}
     sources = [
-        {key: source[key] for key in _SOURCE_KEYS if source.get(key) is not None}
+        {key: source[key] for key in SOURCE_KEYS if source.get(key) is not None}
         for source in record["sources"]
     ]
     cells = [

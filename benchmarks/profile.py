@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/profile.py FILE [--top 25] [--no-subcalendars]
 
-First a phase table (wall time of each step of ``pipeline.build_outputs``,
+First a phase table (wall and CPU time of each step of ``pipeline.build_outputs``,
 replayed step by step with the same library calls, plus reading, validating and
 writing), then ``cProfile`` of ``pipeline.load_timeline`` + ``build_outputs``
 (as ``render`` calls them), top functions by cumulative and by total time.
@@ -49,14 +49,18 @@ def clear_caches() -> None:
                     clear()
 
 
-def phases(path: Path, subcalendars: bool) -> list[tuple[str, float]]:
-    """Wall time of each step of a render, in the order render runs them."""
-    timings: list[tuple[str, float]] = []
+def phases(path: Path, subcalendars: bool) -> list[tuple[str, float, float]]:
+    """Wall and CPU time (user + system) of each step of a render, in render's order.
+
+    CPU time is what to compare on a shared machine: other processes' load
+    stretches the wall time of a step, hardly its CPU time.
+    """
+    timings: list[tuple[str, float, float]] = []
 
     def timed(label: str, step: Callable[[], T]) -> T:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         value = step()
-        timings.append((label, time.perf_counter() - start))
+        timings.append((label, time.perf_counter() - start, time.process_time() - cpu))
         return value
 
     document = timed("read + parse TOML (+ key positions)", lambda: load.read_document(path))
@@ -96,11 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     # a few ms); caches are emptied before each of the two measurements.
     clear_caches()
     timings = phases(args.file, args.subcalendars)
-    total = sum(seconds for _, seconds in timings)
+    total = sum(seconds for _, seconds, _ in timings)
+    total_cpu = sum(cpu for _, _, cpu in timings)
     print(f"== phases: {args.file} ==")
-    for label, seconds in timings:
-        print(f"{label:<58} {seconds:8.3f} s {100 * seconds / total:5.1f} %")
-    print(f"{'total':<58} {total:8.3f} s")
+    print(f"{'step':<58} {'wall s':>8} {'%':>5}  {'CPU s':>7}")
+    for label, seconds, cpu in timings:
+        print(f"{label:<58} {seconds:8.3f} {100 * seconds / total:5.1f}  {cpu:7.3f}")
+    print(f"{'total':<58} {total:8.3f} {'':>5}  {total_cpu:7.3f}")
 
     here = str(Path(__file__).resolve().parent)
     sys.path[:] = [p for p in sys.path if str(Path(p or ".").resolve()) != here]

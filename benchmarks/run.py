@@ -72,6 +72,9 @@ def compile_bytecode(source: Path, python: Path) -> None:
 class Sample:
     seconds: float
     max_rss_kib: int
+    #: User + system CPU seconds of the process and the workers it waited for: less
+    #: stretched than the wall time by the other load of a shared machine.
+    cpu_seconds: float = 0.0
 
 
 @dataclass
@@ -85,6 +88,10 @@ class Result:
     @property
     def seconds(self) -> float:
         return statistics.median(s.seconds for s in self.samples)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(s.cpu_seconds for s in self.samples)
 
     @property
     def mib(self) -> float:
@@ -129,14 +136,15 @@ def run_once(argv: Sequence[str], stdout: Path | None, cwd: Path) -> tuple[Sampl
         code = os.waitstatus_to_exitcode(status)
         process.returncode = code  # reaped by wait4 already
         max_rss = usage.ru_maxrss
+        cpu = usage.ru_utime + usage.ru_stime  # GNU time's own share is a millisecond
         if TIME:
             reported = Path(rss.name).read_text().split()
             max_rss = int(reported[-1]) if reported and reported[-1].isdigit() else 0
         if code != 0:
             err.seek(0)
             lines = err.read().decode(errors="replace").strip().splitlines()
-            return Sample(seconds, max_rss), f"exit {code}: {' | '.join(lines[-2:])}"
-    return Sample(seconds, max_rss), None
+            return Sample(seconds, max_rss, cpu), f"exit {code}: {' | '.join(lines[-2:])}"
+    return Sample(seconds, max_rss, cpu), None
 
 
 # -- contenders --------------------------------------------------------------------
@@ -359,7 +367,10 @@ def report(
     for size in sizes:
         add("")
         add(f"== {size:,} events ==")
-        add(f"{'contender':<30} {'median s':>9} {'min-max s':>15} {'µs/event':>9} {'peak MiB':>9}")
+        add(
+            f"{'contender':<30} {'median s':>9} {'min-max s':>15} {'µs/event':>9} "
+            f"{'peak MiB':>9} {'CPU s':>7}"
+        )
         for name in names:
             result = results.get((size, name))
             if result is None:
@@ -373,7 +384,8 @@ def report(
             spread = f"{min(times):.2f}-{max(times):.2f}"
             add(
                 f"{name + (' ' + result.note if result.note else ''):<30} {result.seconds:9.3f} "
-                f"{spread:>15} {result.seconds / size * 1e6:9.1f} {result.mib:9.1f}"
+                f"{spread:>15} {result.seconds / size * 1e6:9.1f} {result.mib:9.1f} "
+                f"{result.cpu:7.3f}"
             )
     notes = [n for n in (r.note for r in results.values()) if n]
     if notes:
@@ -477,7 +489,15 @@ def report(
         if render and nosub and floor:
             value = nosub.seconds / floor.seconds
             info.append(f"render --no-subcalendars / floor time @{size:,}: {value:.2f}")
+        if render and floor:
+            value = render.cpu / floor.cpu
+            info.append(f"render / floor CPU time @{size:,}: {value:.2f} (workers included)")
         previous = ok(size, prev) if prev else None
+        if previous and render:
+            info.append(
+                f"{prev} / render CPU time @{size:,}: {previous.cpu / render.cpu:.2f} "
+                "(>1: less CPU now)"
+            )
         if previous and nosub:
             info.append(
                 f"{prev} / render --no-subcalendars time @{size:,}: "
@@ -561,7 +581,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{size} {name}": {
                     "failure": r.failure,
                     "note": r.note,
-                    "samples": [[s.seconds, s.max_rss_kib] for s in r.samples],
+                    "samples": [[s.seconds, s.max_rss_kib, s.cpu_seconds] for s in r.samples],
                 }
                 for (size, name), r in results.items()
             },

@@ -265,3 +265,24 @@ def test_a_section_comment_keeps_its_blank_lines() -> None:
         "date = 2024-01-02\n"
     )
     assert formatted(text) == text
+
+
+def test_changes_limit_is_written_where_the_readme_shows_it() -> None:
+    """[calendar] changes_limit follows refresh_interval, before include."""
+    text = (
+        '[calendar]\ntitle = "Test"\ninclude = ["more.toml"]\nchanges_limit = 5\n'
+        'refresh_interval = "PT12H"\n'
+    )
+    assert formatted(text) == (
+        '[calendar]\ntitle = "Test"\nrefresh_interval = "PT12H"\nchanges_limit = 5\n'
+        'include = ["more.toml"]\n'
+    )
+
+
+def test_the_layout_orders_every_key_the_validator_knows() -> None:
+    """Each table's write order names exactly the validator's keys for that table."""
+    from asean_timeline.layout import KEY_ORDER
+    from asean_timeline.validate import constants
+
+    assert set(KEY_ORDER["events"]) == set(constants.EVENT_KEYS)
+    assert set(KEY_ORDER["sources"]) == set(constants.SOURCE_KEYS)

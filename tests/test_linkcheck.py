@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from asean_timeline.fetch import USER_AGENT, Settings, is_public_address, retry_after_seconds
+from asean_timeline.fetch import USER_AGENT, Settings, is_public_address
 from asean_timeline.linkcheck import Outcome, Verdict, run_checks
+from asean_timeline.retry import retry_after_seconds
 from tests import linkserver
 from tests.linkserver import LinkServer
 

@@ -157,6 +157,15 @@ def test_no_cache_writes_no_file(timeline: Path) -> None:
     assert not cache_path(timeline).exists()
 
 
+def test_a_cache_that_cannot_be_written_is_a_warning(timeline: Path) -> None:
+    """The links are still reported; the warning names the cache file."""
+    cache_path(timeline).mkdir()
+    code, out, err = run("sources", "check", str(timeline), *FAST)
+    assert code == 0
+    assert "dead" in out
+    assert f"warning: cannot write {cache_path(timeline)}: Is a directory" in err
+
+
 def test_transient_results_are_not_cached(tmp_path: Path, server: LinkServer) -> None:
     """A 503 is reported but not kept: the next run asks again."""
     server.routes["/down"] = linkserver.status(503)

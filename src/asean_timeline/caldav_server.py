@@ -15,11 +15,13 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
+
+from asean_timeline.retry import backoff_seconds, retry_after_seconds
 
 #: Where the password is read from first (then ~/.netrc, or the file $NETRC names).
 PASSWORD_VARIABLE = "ASEAN_TIMELINE_CALDAV_PASSWORD"
@@ -255,7 +257,7 @@ class Collection:
 
         policy = self.policy
         for attempt in range(policy.attempts):
-            wait = policy.backoff * 2**attempt
+            wait = backoff_seconds(policy.backoff, attempt)
             try:
                 response = self._client().request(url, method, body, headers)
             except error.RateLimitError as limited:
@@ -268,7 +270,9 @@ class Collection:
             else:
                 if response.status not in _TRANSIENT:
                     return response
-                retry_after = _retry_after(response.headers.get("Retry-After"))
+                retry_after = retry_after_seconds(
+                    response.headers.get("Retry-After"), datetime.now(UTC)
+                )
                 problem = f"HTTP {response.status}"
             if attempt + 1 == policy.attempts:
                 break
@@ -346,20 +350,6 @@ def find_calendar(url: str, login: Credentials, name: str, policy: RetryPolicy) 
             "create the calendar in the server's app first, or pass its exact name",
         )
     return found[name]
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date), if it has any."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, when.timestamp() - time.time())
 
 
 def _network_problem(failure: Exception) -> str:

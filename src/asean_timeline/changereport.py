@@ -39,6 +39,14 @@ def summary(diff: TimelineDiff) -> str:
     return ", ".join(parts) or "no changes"
 
 
+def _grouped(diff: TimelineDiff) -> Iterator[tuple[ChangeKind, list[EventChange]]]:
+    """The event changes by kind, in report order; kinds without a change are left out."""
+    for kind in _ORDER:
+        changes = [change for change in diff.events if change.kind is kind]
+        if changes:
+            yield kind, changes
+
+
 def human(diff: TimelineDiff, old: str, new: str) -> str:
     """The report for a terminal."""
     return "\n".join(_human_lines(diff, old, new)) + "\n"
@@ -58,10 +66,7 @@ def _human_lines(diff: TimelineDiff, old: str, new: str) -> Iterator[str]:
             yield f"  {calendar.kind.value} {calendar.id}"
             for field in calendar.fields:
                 yield f"      {words(field)}"
-    for kind in _ORDER:
-        changes = [change for change in diff.events if change.kind is kind]
-        if not changes:
-            continue
+    for kind, changes in _grouped(diff):
         yield ""
         yield f"{_HEADINGS[kind]} ({len(changes)})"
         for change in changes:
@@ -96,10 +101,7 @@ def _markdown_lines(diff: TimelineDiff, old: str, new: str) -> Iterator[str]:
             yield f"- {calendar.kind.value} `{calendar.id}`"
             for field in calendar.fields:
                 yield f"  - {words(field, escape)}"
-    for kind in _ORDER:
-        changes = [change for change in diff.events if change.kind is kind]
-        if not changes:
-            continue
+    for kind, changes in _grouped(diff):
         yield ""
         yield f"#### {_HEADINGS[kind]} ({len(changes)})"
         yield ""

@@ -31,7 +31,6 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from enum import StrEnum
 from http import HTTPStatus
 from typing import Any, TypeVar
@@ -40,6 +39,7 @@ import httpcore
 import httpx
 
 from asean_timeline import __version__
+from asean_timeline.retry import backoff_seconds, retry_after_seconds
 
 USER_AGENT = (
     f"asean-timeline/{__version__} (source link checker; +https://pypi.org/project/asean-timeline/)"
@@ -150,7 +150,7 @@ class Fetcher:
         """Seconds to wait before retrying, or None if that is longer than allowed."""
         wait = retry_after_seconds(reply.headers.get("retry-after"), datetime.now(UTC))
         if wait is None:
-            wait = self.settings.backoff * 2 ** (attempt - 1)
+            wait = backoff_seconds(self.settings.backoff, attempt - 1)
         return None if wait > self.settings.max_retry_wait else wait
 
     async def _attempt(self, method: str, url: str, body_limit: int) -> Reply:
@@ -317,22 +317,6 @@ def is_public_address(address: str) -> bool:
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
     return ip.is_global and not ip.is_multicast
-
-
-def retry_after_seconds(value: str | None, now: datetime) -> float | None:
-    """Seconds a ``Retry-After`` header asks for (delta-seconds or an HTTP date)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - now).total_seconds())
 
 
 async def _resolve(host: str, port: int) -> list[str]:

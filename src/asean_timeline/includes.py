@@ -113,12 +113,21 @@ def load_sources(path: Path, *, strict: bool = False) -> Loaded:
     Raise :class:`InvalidInputError` with every problem of every file if any is
     invalid; with ``strict``, warnings count as errors.
     """
+    sources, timeline, warnings = validated_sources(path, strict=strict)
+    return Loaded(timeline, warnings, sources.paths, sources.patterns)
+
+
+def validated_sources(
+    path: Path, *, strict: bool = False
+) -> tuple[Sources, Timeline, tuple[Problem, ...]]:
+    """:func:`load_sources` that also gives the files as read (for commands that edit
+    them or read their text): the sources, the timeline and its warnings."""
     sources = read_sources(path)
     timeline, problems = check_sources(sources)
     failing = problems if strict else [p for p in problems if p.severity is Severity.ERROR]
     if failing or timeline is None:
         raise InvalidInputError(list(problems))
-    return Loaded(timeline, tuple(problems), sources.paths, sources.patterns)
+    return sources, timeline, tuple(problems)
 
 
 def check_sources(sources: Sources) -> tuple[Timeline | None, list[Problem]]:

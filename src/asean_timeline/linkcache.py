@@ -10,8 +10,6 @@ A file that cannot be read is treated as empty: the cache only saves time.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +46,10 @@ def read_cache(path: Path) -> dict[str, Outcome]:
 
 
 def write_cache(path: Path, outcomes: dict[str, Outcome]) -> None:
-    """Replace the cache atomically with the lasting ``outcomes`` (sorted, one per line)."""
+    """Replace the cache atomically with the lasting ``outcomes`` (sorted, one per line).
+
+    Raise :class:`~asean_timeline.problems.OutputError` if it cannot be written.
+    """
     links = {
         url: {
             "checked": outcome.checked.isoformat(),
@@ -61,14 +62,9 @@ def write_cache(path: Path, outcomes: dict[str, Outcome]) -> None:
         if not outcome.transient
     }
     text = json.dumps({"version": CACHE_VERSION, "links": links}, indent=1, ensure_ascii=False)
-    descriptor, staged = tempfile.mkstemp(prefix=".links-", dir=path.parent)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(text + "\n")
-        Path(staged).replace(path)
-    except BaseException:
-        Path(staged).unlink(missing_ok=True)
-        raise
+    from asean_timeline.write import write_file  # the one atomic writer of output files
+
+    write_file(path, (text + "\n").encode("utf-8"))
 
 
 def _outcome(url: Any, entry: Any) -> Outcome | None:

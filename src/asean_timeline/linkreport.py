@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from asean_timeline.linkcheck import Outcome, Verdict
+from asean_timeline.report import github_annotation
 from asean_timeline.sourcelinks import LinkTarget, SourceEdit
 
 FORMATS = ("human", "json", "github")
@@ -83,13 +84,9 @@ def github(finding: Finding) -> str | None:
     if verdict is Verdict.OK:
         return None
     command = {Verdict.DEAD: "error", Verdict.MOVED: "warning"}.get(verdict, "notice")
-    properties = [f"file={_property(finding.target.file)}"]
-    if finding.target.line is not None:
-        properties.append(f"line={finding.target.line}")
     title = f"{_WORDS[verdict]} link ({finding.subject})"
-    properties.append(f"title={_property(title)}")
     message = human(finding).split(": ", 1)[1]
-    return f"::{command} {','.join(properties)}::{_data(message)}"
+    return github_annotation(command, finding.target.file, title, message, line=finding.target.line)
 
 
 def summary(findings: Sequence[Finding]) -> str:
@@ -124,14 +121,6 @@ def edit_json(edit: SourceEdit) -> str:
         },
         ensure_ascii=False,
     )
-
-
-def _data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _property(text: str) -> str:
-    return _data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def moved_edits(findings: Sequence[Finding]) -> list[SourceEdit]:

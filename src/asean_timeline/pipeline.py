@@ -104,7 +104,11 @@ def plan_outputs(
     from asean_timeline.revisions import STATE_FILENAME
 
     presentation = Presentation(timeline)
-    current = revisions_module.update(timeline, previous, revision_time, presentation.record)
+    # Every output but revisions.json reads every event's presentation: built here, once,
+    # rather than once in each worker process after the fork.
+    current = revisions_module.update(
+        timeline, previous, revision_time, lambda event: presentation.of(event).record
+    )
     context = RenderContext(timeline, current, presentation)
     count = max(len(timeline.events), 1)
     chosen = [get(name) for name in formats]

@@ -169,9 +169,9 @@ class Presentation:
     """The :class:`Presented` values of one timeline's events, each built on first use.
 
     Keyed by event id, so a sub-calendar (a selection of the same events) shares them.
-    A render asks for every record first (revisions fingerprint them) and for the
-    rest only where an output needs it: in the worker process that makes that
-    output, after the fork, so the work before the fork stays what it must be.
+    A render builds them all before it forks its worker processes (revisions
+    fingerprint the records, and every output but revisions.json reads the rest), so
+    no worker builds them again; ``export`` of one format builds what it reads.
     """
 
     def __init__(self, timeline: Timeline) -> None:

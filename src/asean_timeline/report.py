@@ -46,19 +46,38 @@ def as_json(problem: Problem) -> str:
 
 def github(problem: Problem) -> str:
     """A GitHub Actions workflow command that annotates the line in a pull request."""
-    properties = [f"file={_property(problem.file)}"]
-    if problem.line is not None:
-        properties.append(f"line={problem.line}")
-    if problem.column is not None:
-        properties.append(f"col={problem.column}")
     title = "asean-timeline"
     if problem.event_id:
         title += f" {problem.event_id}"
     elif problem.event_number is not None:
         title += f" event #{problem.event_number}"
-    properties.append(f"title={_property(title)}")
     message = problem.message + (f" (fix: {problem.hint})" if problem.hint else "")
     command = "error" if problem.severity is Severity.ERROR else "warning"
+    return github_annotation(
+        command, problem.file, title, message, line=problem.line, column=problem.column
+    )
+
+
+def github_annotation(
+    command: str,
+    file: str,
+    title: str,
+    message: str,
+    *,
+    line: int | None = None,
+    column: int | None = None,
+) -> str:
+    """``::command file=…,line=…,col=…,title=…::message``, each part escaped for GitHub.
+
+    GitHub reads ``%``, CR and LF as escapes everywhere, and ``:`` and ``,`` also end
+    a property, so text from the file or the network cannot add a command or a property.
+    """
+    properties = [f"file={_property(file)}"]
+    if line is not None:
+        properties.append(f"line={line}")
+    if column is not None:
+        properties.append(f"col={column}")
+    properties.append(f"title={_property(title)}")
     return f"::{command} {','.join(properties)}::{_data(message)}"
 
 

@@ -46,6 +46,9 @@ class EventIndex:
             candidates = found
         if candidates is None:
             return tuple(event for event in events if query.matches(event))
+        if query == Query(tags_any=query.tags_any, countries_any=query.countries_any):
+            # The index answered every criterion (each country's and tag's calendar).
+            return tuple(events[p] for p in candidates)
         return tuple(events[p] for p in candidates if query.matches(events[p]))
 
 

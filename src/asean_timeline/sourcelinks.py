@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from asean_timeline.problems import InvalidInputError, Severity
-
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -72,12 +70,9 @@ def load_targets(path: Path) -> tuple[list[LinkTarget], Sources]:
     :class:`InvalidInputError` with every problem if the timeline is invalid: links
     are checked only in a timeline that would render.
     """
-    from asean_timeline.includes import check_sources, read_sources
+    from asean_timeline.includes import validated_sources
 
-    sources = read_sources(path)
-    timeline, problems = check_sources(sources)
-    if timeline is None or any(p.severity is Severity.ERROR for p in problems):
-        raise InvalidInputError(list(problems))
+    sources = validated_sources(path)[0]
     targets = [target for document in sources.documents for target in collect_targets(document)]
     return targets, sources
 

@@ -71,18 +71,20 @@ def time_phrase(start: datetime, end: datetime | None) -> str:
 
 def _time_pieces(start: datetime, end: datetime | None) -> tuple[Piece, ...]:
     head = f"{day_phrase(start.date())}, {start:%H:%M}"
+    start_zone = zone_label(start)  # asked once: a zone's name and offset are looked up
     if end is None:
-        return ((machine_value(start), f"{head} {zone_label(start)}"),)
-    if end.date() == start.date() and zone_label(end) == zone_label(start):
+        return ((machine_value(start), f"{head} {start_zone}"),)
+    end_zone = zone_label(end)
+    if end.date() == start.date() and end_zone == start_zone:
         return (
             (machine_value(start), head),
             (None, "–"),
-            (machine_value(end), f"{end:%H:%M} {zone_label(start)}"),
+            (machine_value(end), f"{end:%H:%M} {start_zone}"),
         )
     return (
-        (machine_value(start), f"{head} {zone_label(start)}"),
+        (machine_value(start), f"{head} {start_zone}"),
         (None, " – "),
-        (machine_value(end), f"{day_phrase(end.date())}, {end:%H:%M} {zone_label(end)}"),
+        (machine_value(end), f"{day_phrase(end.date())}, {end:%H:%M} {end_zone}"),
     )
 
 

@@ -150,6 +150,15 @@ output_option = click.option(
     show_default=True,
     help="File to write, or - for standard output.",
 )
+#: ``export`` and ``publish`` number edits from render's revision history without writing it.
+revisions_option = click.option(
+    "--revisions",
+    "revisions_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=DEFAULT_OUT / STATE_FILENAME,
+    show_default=True,
+    help="Revision history to number edits from (read only; render keeps it).",
+)
 strict_option = click.option(
     "--strict", is_flag=True, help="Treat warnings (e.g. an event without a source) as errors."
 )

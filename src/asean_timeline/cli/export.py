@@ -9,8 +9,6 @@ import click
 
 from asean_timeline import exporters
 from asean_timeline.cli.app import (
-    DEFAULT_OUT,
-    STATE_FILENAME,
     cli,
     file_argument,
     output_option,
@@ -18,6 +16,7 @@ from asean_timeline.cli.app import (
     problem_format,
     problem_format_option,
     revision_time,
+    revisions_option,
     strict_option,
     write_output,
 )
@@ -34,14 +33,7 @@ from asean_timeline.cli.filters import build_query, filter_options
 )
 @file_argument
 @output_option
-@click.option(
-    "--revisions",
-    "revisions_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_OUT / STATE_FILENAME,
-    show_default=True,
-    help="Revision history to number edits from (read only; render keeps it).",
-)
+@revisions_option
 @filter_options
 @strict_option
 @problem_format_option()

@@ -9,14 +9,13 @@ from typing import TYPE_CHECKING, NoReturn
 import click
 
 from asean_timeline.cli.app import (
-    DEFAULT_OUT,
-    STATE_FILENAME,
     cli,
     file_argument,
     print_problems,
     problem_format,
     problem_format_option,
     revision_time,
+    revisions_option,
     strict_option,
 )
 from asean_timeline.cli.filters import build_query, filter_options
@@ -62,14 +61,7 @@ def publish() -> None:
     "--force", is_flag=True, help="Overwrite (or delete) events that were edited on the server."
 )
 @filter_options
-@click.option(
-    "--revisions",
-    "revisions_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=DEFAULT_OUT / STATE_FILENAME,
-    show_default=True,
-    help="Revision history to number edits from (read only; render keeps it).",
-)
+@revisions_option
 @click.option(
     "--state",
     "state_path",

@@ -158,6 +158,7 @@ def check(
     """
     from asean_timeline import linkcache, linkreport
     from asean_timeline.linkcheck import Verdict, run_checks
+    from asean_timeline.problems import OutputError
     from asean_timeline.progress import Progress
     from asean_timeline.sourcelinks import load_targets
 
@@ -184,8 +185,8 @@ def check(
     if not no_cache:
         try:
             linkcache.write_cache(path, outcomes)
-        except OSError as error:
-            click.secho(f"warning: cannot write the cache {path}: {error}", err=True, fg="yellow")
+        except OutputError as error:
+            click.secho(f"warning: {error.message} (the results cache)", err=True, fg="yellow")
     findings = [linkreport.Finding(target, outcomes[target.url]) for target in targets]
     for finding in findings:
         if style == "json":

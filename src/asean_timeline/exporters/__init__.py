@@ -56,8 +56,9 @@ class Format(NamedTuple):
     kind: Kind
     #: Its files; the first is the format's own (what ``export`` writes).
     files: tuple[OutputFile, ...]
-    #: Relative cost per event, measured with benchmarks/profile.py at 10,000 events;
-    #: only the proportions matter (see workers.share).
+    #: Relative cost per event (CPU ms at 10,000 events ÷ 100, as measured with
+    #: benchmarks/profile.py, the shared presentation excluded: it is built before any
+    #: fork); only the proportions matter (see workers.share).
     cost: float
     #: The module in this package that renders it.
     module: str
@@ -88,25 +89,25 @@ def _file(path: str, media_type: str) -> tuple[OutputFile, ...]:
 #: Every output format, in the order pages list them.
 FORMATS: tuple[Format, ...] = (
     Format("ics", "iCalendar", "calendar (.ics)", CALENDAR,
-           _file("events.ics", "text/calendar; charset=utf-8"), 2.9, "ics"),
+           _file("events.ics", "text/calendar; charset=utf-8"), 2.7, "ics"),
     Format("json", "JSON Feed 1.1", "JSON Feed", FEED,
-           _file("feed.json", "application/feed+json"), 3.1, "jsonfeed"),
+           _file("feed.json", "application/feed+json"), 2.6, "jsonfeed"),
     Format("md", "Markdown", "Markdown timeline", PAGE,
-           _file("timeline.md", "text/markdown; charset=utf-8"), 3.3, "markdown"),
+           _file("timeline.md", "text/markdown; charset=utf-8"), 4.4, "markdown"),
     Format("html", "the timeline page", "timeline page", PAGE,
            (OutputFile("index.html", "text/html; charset=utf-8"),
-            OutputFile("embed.js", "text/javascript; charset=utf-8")), 3.7, "html"),
+            OutputFile("embed.js", "text/javascript; charset=utf-8")), 3.2, "html"),
     Format("csv", "a spreadsheet, one row per event", "CSV spreadsheet", DATA,
-           _file("events.csv", "text/csv; charset=utf-8"), 1.0, "csv"),
+           _file("events.csv", "text/csv; charset=utf-8"), 1.9, "csv"),
     Format("atom", "the recent changes as an Atom feed", "changes feed (Atom)", FEED,
-           _file("changes.xml", "application/atom+xml"), 0.2, "atom"),
+           _file("changes.xml", "application/atom+xml"), 0.3, "atom"),
     Format("changes-md", "the recent changes as Markdown", "recent changes", PAGE,
            _file("changes.md", "text/markdown; charset=utf-8"), 0.2, "changes_md"),
 )  # fmt: skip
 NAMES = tuple(output.name for output in FORMATS)
 #: Relative cost per event of the sub-calendars with their page, and of revisions.json.
-SUBCALENDARS_COST = 3.0
-STATE_COST = 1.2  # with the history of each event (revisions.HISTORY_LIMIT)
+SUBCALENDARS_COST = 1.3
+STATE_COST = 0.8  # with the history of each event (revisions.HISTORY_LIMIT)
 
 
 def get(name: str) -> Format:

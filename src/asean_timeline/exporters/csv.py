@@ -26,6 +26,7 @@ import orjson
 
 from asean_timeline.exporters import get
 from asean_timeline.present import RenderContext
+from asean_timeline.validate.constants import SOURCE_KEYS  # the order of the sources cell
 
 FILENAME = get("csv").filename
 COLUMNS = (
@@ -47,17 +48,6 @@ COLUMNS = (
 )
 #: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_SOURCE_KEYS = (
-    "title",
-    "publisher",
-    "url",
-    "published",
-    "accessed",
-    "archived",
-    "archived_on",
-    "language",
-    "quote",
-)
 
 
 def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
@@ -72,7 +62,7 @@ def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
 def _row(record: dict[str, Any]) -> list[str]:
     recurrence = record["recurrence"] or {}
     sources = [
-        {key: source[key] for key in _SOURCE_KEYS if source.get(key) is not None}
+        {key: source[key] for key in SOURCE_KEYS if source.get(key) is not None}
         for source in record["sources"]
     ]
     cells = [
@@ -92,11 +82,8 @@ def _row(record: dict[str, Any]) -> list[str]:
         recurrence.get("rrule"),
         ", ".join(recurrence.get("exdates", ())),
     ]
-    return [_cell(value) for value in cells]
-
-
-def _cell(value: str | None) -> str:
-    """The value as a cell: empty for none, and never a formula."""
-    if not value:
-        return ""
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    # Each cell: empty for none, and never a formula (inline: 15 cells per event).
+    starts = _FORMULA_STARTS
+    return [
+        ("'" + value if value.startswith(starts) else value) if value else "" for value in cells
+    ]

@@ -22,25 +22,12 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from asean_timeline.model import Query, Status, SubCalendar
-from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH
+from asean_timeline.validate.constants import ID_PATTERN, MAX_LENGTH, SUBCALENDAR_KEYS
 from asean_timeline.validate.fields import Getter
 from asean_timeline.validate.messages import shown
 
 if TYPE_CHECKING:
     from asean_timeline.validate.reporting import Reporter
-
-SUBCALENDAR_KEYS = (
-    "id",
-    "title",
-    "description",
-    "tags_any",
-    "tags_all",
-    "countries_any",
-    "countries_all",
-    "statuses",
-    "from",
-    "until",
-)
 
 
 def subcalendars(reporter: Reporter, tables: object) -> tuple[SubCalendar, ...]:

@@ -55,6 +55,20 @@ SOURCE_KEYS = (
     "quote",
 )
 
+#: The keys of a ``[[calendars]]`` table (a sub-calendar defined by a query).
+SUBCALENDAR_KEYS = (
+    "id",
+    "title",
+    "description",
+    "tags_any",
+    "tags_all",
+    "countries_any",
+    "countries_all",
+    "statuses",
+    "from",
+    "until",
+)
+
 #: Field length limits in characters (see README, "Limits").
 MAX_LENGTH = {
     "id": 100,

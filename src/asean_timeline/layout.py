@@ -44,6 +44,7 @@ KEY_ORDER: Mapping[str, tuple[str, ...]] = {
         "status",
         "url",
         "sources",
+        "uid",  # written by import; last, as it is for the importer's use only
     ),
     "calendars": SUBCALENDAR_KEYS,
     "sources": (

@@ -44,26 +44,31 @@ import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any
 
 from asean_timeline.blocks import Block, split_tables
-from asean_timeline.layout import canonical_value, event_text, inline_text, ordered_keys, value_text
+from asean_timeline.layout import canonical_value, event_text, inline_text, ordered_keys
 from asean_timeline.load import Document, parse_document, read_document
 from asean_timeline.problems import InvalidInputError, OutputError, Problem, Severity
+from asean_timeline.tomledit import (
+    REMOVE,
+    apply_changes,
+    crlf_as_lf,
+    item_of,
+    plain_copy,
+    set_key,
+)
 
-if TYPE_CHECKING:
-    from tomlkit.items import Item
+__all__ = [
+    "REMOVE",
+    "Checker",
+    "SaveResult",
+    "SourceChangedError",
+    "SourceFile",
+    "SourceFileError",
+    "check_alone",
+]
 
-
-class _Remove:
-    """The type of :data:`REMOVE`."""
-
-    def __repr__(self) -> str:
-        return "REMOVE"
-
-
-#: Give this as a field's new value to delete the field.
-REMOVE: Final = _Remove()
 
 #: Checks a would-be document; returns its problems (errors stop the save).
 Checker = Callable[[Document], Sequence[Problem]]
@@ -177,10 +182,10 @@ class SourceFile:
 
         def edit(table: Any) -> None:
             for key, value in changes.items():
-                _set(table, "events", key, value)
+                set_key(table, "events", key, value)
 
         self._edit_event(index, edit)
-        _apply(self._expected(index), changes)
+        apply_changes(self._expected(index), changes)
         new_id = changes.get("id")
         if self._by_id is not None and isinstance(new_id, str):
             self._by_id.pop(event_id, None)
@@ -201,17 +206,17 @@ class SourceFile:
             source = table["sources"][source_index]
             if isinstance(source, tomlkit.items.InlineTable):
                 merged = dict(source.unwrap())
-                _apply(merged, changes)
+                apply_changes(merged, changes)
                 order = [key for key in source if key in merged]
                 order += ordered_keys("sources", [key for key in merged if key not in order])
                 text = inline_text({key: merged[key] for key in order})
-                table["sources"][source_index] = _item(text)
+                table["sources"][source_index] = item_of(text)
             else:
                 for key, value in changes.items():
-                    _set(source, "sources", key, value)
+                    set_key(source, "sources", key, value)
 
         self._edit_event(index, edit)
-        _apply(sources[source_index], changes)
+        apply_changes(sources[source_index], changes)
 
     def replace_text(self, text: str) -> None:
         """Replace the whole text (``fmt``): the result is still validated on save."""
@@ -298,7 +303,7 @@ class SourceFile:
         """The expected data of event ``index``, copied before its first edit."""
         assert self._events is not None
         if index not in self._copied:
-            self._events[index] = _plain_copy(self._events[index])
+            self._events[index] = plain_copy(self._events[index])
             self._copied.add(index)
         return self._events[index]
 
@@ -343,7 +348,7 @@ class SourceFile:
         found: object = document.data.get("events", [])
         expected: object = self._events
         if self._crlf:  # a line break inside a multi-line string may now read as CRLF
-            found, expected = _lf(found), _lf(expected)
+            found, expected = crlf_as_lf(found), crlf_as_lf(expected)
         if found != expected:
             raise SourceFileError(
                 f"{self.name}: the edit could not be made without changing other parts of "
@@ -380,65 +385,6 @@ def _new_file_mode() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return 0o666 & ~mask
-
-
-def _item(text: str) -> Item:
-    """A tomlkit item whose text is exactly ``text`` (a TOML value)."""
-    import tomlkit
-
-    item: Item = tomlkit.parse(f"x = {text}\n")["x"]
-    return item
-
-
-def _set(table: Any, kind: str, key: str, value: object) -> None:
-    """Set ``key`` of a tomlkit table to ``value`` in the canonical layout (or delete it)."""
-    if isinstance(value, _Remove):
-        if key in table:
-            del table[key]
-        return
-    item = _item(value_text(key, value))
-    if key in table:
-        table[key] = item  # keeps the key's place and its comment
-        return
-    order = ordered_keys(kind, [*table.keys(), key])
-    position = order.index(key)
-    before = [k for k in order[:position] if k in table]
-    container = getattr(table, "value", None)
-    insert_after = getattr(container, "_insert_after", None)
-    if before and insert_after is not None and position < len(order) - 1:
-        # tomlkit has no public way to insert a key after another one.
-        insert_after(before[-1], key, item)
-    else:
-        table[key] = item
-
-
-def _lf(value: Any) -> Any:
-    """``value`` with CRLF in its strings read as LF."""
-    if isinstance(value, str):
-        return value.replace("\r\n", "\n")
-    if isinstance(value, dict):
-        return {key: _lf(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_lf(item) for item in value]
-    return value
-
-
-def _plain_copy(value: Any) -> Any:
-    """A copy of the tables and arrays of ``value`` (its scalars are immutable)."""
-    if isinstance(value, dict):
-        return {key: _plain_copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain_copy(item) for item in value]
-    return value
-
-
-def _apply(data: dict[str, Any], changes: Mapping[str, Any]) -> None:
-    """What ``changes`` do to the parsed table ``data`` (for :meth:`SourceFile._check_meaning`)."""
-    for key, value in changes.items():
-        if isinstance(value, _Remove):
-            data.pop(key, None)
-        else:
-            data[key] = canonical_value(key, value)
 
 
 def _write_atomically(path: Path, data: bytes, mode: int) -> None:

@@ -171,6 +171,13 @@ def test_dry_run_prints_and_writes_nothing(timeline: Path) -> None:
     assert timeline.read_bytes() == before
 
 
+def test_date_is_another_name_for_when(timeline: Path) -> None:
+    """--date (what people type first) means the same as --when."""
+    code, out, err = run(str(timeline), "--title", "T", "--date", "2023-04", "--dry-run")
+    assert code == 0, err
+    assert 'date = "2023-04"' in out
+
+
 def test_an_invalid_event_is_not_written(timeline: Path) -> None:
     """A mistake the validator finds is reported with file:line and nothing is written."""
     before = timeline.read_bytes()

@@ -42,7 +42,7 @@ def _split(values: tuple[str, ...] | str | None) -> list[str]:
 @cli.command()
 @file_argument
 @click.option("--title", help="The event's title.")
-@click.option("--when", help="When, in words: see the examples above.")
+@click.option("--when", "--date", "when", help="When, in words: see the examples above.")
 @click.option("--id", "event_id", help="The id (default: made from the title and date).")
 @click.option("--location", help="Where it happens.")
 @click.option("--country", "countries", multiple=True, help="An ISO code (repeat, or JP,MY).")

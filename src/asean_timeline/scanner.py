@@ -30,6 +30,16 @@ TomlPath = tuple[str | int, ...]
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
 _SCALAR = re.compile(r"[A-Za-z0-9_.:+-]+")
+#: A one-line basic string's text after its opening quote, and its closing quote: the
+#: scanner walks a 10,000-event file whenever a problem needs a line, so strings are
+#: matched whole rather than a character at a time.
+_BASIC_STRING = re.compile(r'((?:[^"\\\n]|\\[\s\S])*+)"')
+_ESCAPED = re.compile(r"\\([\s\S])")
+#: What can end a multi-line basic string, or hide its end (an escape).
+_MULTILINE_BASIC_STOP = re.compile(r'\\|"""')
+_NEWLINE = re.compile("\n")
+_SPACES = re.compile(r"[ \t]*")  # matches anywhere, if only the empty string
+_BLANK = re.compile(r"[ \t\n\r]*")
 _DATE_THEN_TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:")
 
 
@@ -102,7 +112,7 @@ class Scanner:
     def __init__(self, text: str) -> None:
         self.text = text
         self.pos = 0
-        self.newlines = [i for i, char in enumerate(text) if char == "\n"]
+        self.newlines = [found.start() for found in _NEWLINE.finditer(text)]
         self.scan = Scan()
         self.current: TomlPath = ()
         self.arrays: dict[TomlPath, int] = {}  # [[array]] tables: how many so far
@@ -136,16 +146,13 @@ class Scanner:
         return self.text[index] if index < len(self.text) else ""
 
     def skip_spaces(self) -> None:
-        while self.peek() and self.peek() in " \t":
-            self.pos += 1
+        self.pos = _SPACES.match(self.text, self.pos).end()  # type: ignore[union-attr]
 
     def skip_blank(self) -> None:
         """Spaces, line breaks and comments."""
         while True:
-            char = self.peek()
-            if char and char in " \t\n\r":
-                self.pos += 1
-            elif char == "#":
+            self.pos = _BLANK.match(self.text, self.pos).end()  # type: ignore[union-attr]
+            if self.peek() == "#":
                 end = self.text.find("\n", self.pos)
                 self.pos = len(self.text) if end < 0 else end
             else:
@@ -307,21 +314,13 @@ class Scanner:
         return _StopError()
 
     def basic_string(self) -> str:
-        start = self.pos
-        chars: list[str] = []
-        self.pos += 1
-        while True:
-            char = self.peek()
-            if char in ("", "\n"):
-                raise self.open("string", start)
-            self.pos += 1
-            if char == '"':
-                return "".join(chars)
-            if char == "\\":
-                chars.append(self.peek())
-                self.pos += 1
-            else:
-                chars.append(char)
+        """The text of the one-line basic string at ``pos``, each escape replaced by the
+        character after its backslash (enough to name a quoted key)."""
+        found = _BASIC_STRING.match(self.text, self.pos + 1)
+        if found is None:
+            raise self.open("string", self.pos)
+        self.pos = found.end()
+        return _ESCAPED.sub(r"\1", found.group(1))
 
     def literal_string(self) -> str:
         start = self.pos
@@ -334,20 +333,24 @@ class Scanner:
 
     def multiline_string(self, quotes: str) -> None:
         start = self.pos
-        self.pos += 3
+        position = start + 3
         while True:
-            if self.pos >= len(self.text):
+            if quotes == '"""':
+                found = _MULTILINE_BASIC_STOP.search(self.text, position)
+                if found is not None and found.group() == "\\":
+                    position = found.start() + 2  # an escaped character cannot end it
+                    continue
+                end = found.start() if found is not None else -1
+            else:
+                end = self.text.find(quotes, position)
+            if end < 0:
+                self.pos = len(self.text)
                 raise self.open(quotes, start)
-            if quotes == '"""' and self.peek() == "\\":
-                self.pos += 2
-                continue
-            if self.text.startswith(quotes, self.pos):
-                self.pos += 3
-                for _ in range(2):  # up to two quotes may end the text itself
-                    if self.peek() == quotes[0]:
-                        self.pos += 1
-                return
-            self.pos += 1
+            self.pos = end + 3
+            for _ in range(2):  # up to two quotes may end the text itself
+                if self.peek() == quotes[0]:
+                    self.pos += 1
+            return
 
     def array(self, path: TomlPath, depth: int) -> None:
         start = self.pos

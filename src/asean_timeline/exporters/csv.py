@@ -29,6 +29,7 @@ from asean_timeline.present import RenderContext
 from asean_timeline.validate.constants import SOURCE_KEYS  # the order of the sources cell
 
 FILENAME = get("csv").filename
+#: The columns of events.csv, in order (the importer reads the same).
 COLUMNS = (
     "id",
     "title",
@@ -47,7 +48,7 @@ COLUMNS = (
     "exdates",
 )
 #: What a spreadsheet reads as the start of a formula (OWASP's list for CSV injection).
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render(context: RenderContext) -> Iterator[tuple[str, bytes]]:
@@ -83,7 +84,7 @@ def _row(record: dict[str, Any]) -> list[str]:
         ", ".join(recurrence.get("exdates", ())),
     ]
     # Each cell: empty for none, and never a formula (inline: 15 cells per event).
-    starts = _FORMULA_STARTS
+    starts = FORMULA_STARTS
     return [
         ("'" + value if value.startswith(starts) else value) if value else "" for value in cells
     ]

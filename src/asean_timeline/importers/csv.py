@@ -14,6 +14,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from asean_timeline.exporters.csv import COLUMNS  # the format this reads back
 from asean_timeline.importers.base import Batch, ImportedEvent, Report
 from asean_timeline.importers.merge import ordered
 from asean_timeline.importers.spreadsheet import (
@@ -29,23 +30,6 @@ from asean_timeline.importers.spreadsheet import (
 from asean_timeline.validate import PARTIAL_DATE, SOURCE_KEYS
 
 NAME = "csv"
-COLUMNS = (
-    "id",
-    "title",
-    "precision",
-    "start",
-    "end",
-    "timezone",
-    "status",
-    "location",
-    "countries",
-    "tags",
-    "url",
-    "sources",
-    "description",
-    "rrule",
-    "exdates",
-)
 _REQUIRED = ("title", "start")
 #: Which event keys each column speaks for (an update replaces exactly those).
 _OWNS = {

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+# Our CSV export puts a ' before a cell that starts with one of these (formula injection).
+from asean_timeline.exporters.csv import FORMULA_STARTS
 from asean_timeline.importers.base import Batch, Origin
 from asean_timeline.importers.text import decode
 from asean_timeline.model import date_mistake
 from asean_timeline.problems import InvalidInputError, Problem
-
-#: Characters after which our CSV export put a ``'`` (spreadsheet formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CellValueError(ValueError):
@@ -39,7 +38,7 @@ class Row:
         """The cell (trimmed unless not ``strip``) without the formula guard ``'`` our CSV
         export puts before ``= + - @``, TAB or CR; empty if the row has no such cell."""
         value = self.cells.get(column) or ""
-        if value[:1] == "'" and value[1:2] and value[1:2] in _FORMULA_START:
+        if value[:1] == "'" and value[1:2] and value[1:2] in FORMULA_STARTS:
             value = value[1:]
         return value.strip() if strip else value
 

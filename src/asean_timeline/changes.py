@@ -34,6 +34,7 @@ from asean_timeline.model import (
     Year,
 )
 from asean_timeline.records import event_record
+from asean_timeline.timefmt import iso_duration
 from asean_timeline.wording import when_phrase
 
 if TYPE_CHECKING:
@@ -341,18 +342,9 @@ def calendar_record(info: CalendarInfo) -> dict[str, str | None]:
         "url": info.url,
         "uid_domain": info.uid_domain,
         "language": info.language,
-        "refresh_interval": _duration(info.refresh_interval),
+        "refresh_interval": iso_duration(info.refresh_interval),
         "changes_limit": str(info.changes_limit),
     }
-
-
-def _duration(value: timedelta) -> str:
-    seconds = int(value.total_seconds())
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
-    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "" if days else "T0S")
 
 
 def subcalendar_record(calendar: SubCalendar) -> dict[str, str | None]:

@@ -63,3 +63,16 @@ def machine_value(value: date | datetime) -> str:
     if offset is None:  # pragma: no cover - every model datetime is aware
         return text
     return text + ("Z" if not offset else utc_offset(offset))
+
+
+def iso_duration(span: timedelta) -> str:
+    """``PT12H``, ``P2D``, ``P1DT2H30M`` or ``PT0S``: an ISO 8601 (and RFC 5545) duration
+    to the second, as the file format reads it."""
+    seconds = int(span.total_seconds())
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3600)
+    minutes, seconds = divmod(rest, 60)
+    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
+    if not days and not clock:
+        return "PT0S"
+    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")

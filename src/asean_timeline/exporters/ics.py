@@ -21,7 +21,7 @@ from asean_timeline.present import Presented, RenderContext
 from asean_timeline.recurrence import last_start as last_start_of
 from asean_timeline.reference import UTC_ZONES
 from asean_timeline.revisions import Revision
-from asean_timeline.timefmt import basic_date, basic_time, utc_stamp
+from asean_timeline.timefmt import basic_date, basic_time, iso_duration, utc_stamp
 from asean_timeline.wording import calendar_summary
 
 FILENAME = get("ics").filename
@@ -111,7 +111,7 @@ def _header_lines(
     if info.url:
         yield "URL", (("VALUE", "URI"),), info.url
         yield "SOURCE", (("VALUE", "URI"),), str(info.published_url(filename))
-    refresh = _duration(info.refresh_interval)
+    refresh = iso_duration(info.refresh_interval)
     yield "REFRESH-INTERVAL", (("VALUE", "DURATION"),), refresh
     yield "X-PUBLISHED-TTL", (), refresh
     zones = _zones_needed(timeline, known_years)
@@ -221,15 +221,3 @@ def _moment(name: str, moment: datetime, zone: str | None, *, keep_zone: bool = 
 
 def _is_ambiguous(local: datetime) -> bool:
     return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
-
-
-def _duration(span: timedelta) -> str:
-    seconds = int(span.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    text = "P" + (f"{days}D" if days else "")
-    time_part = "".join(
-        f"{value}{unit}" for value, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if value
-    )
-    return text + ("T" + time_part if time_part else "") if (days or time_part) else "PT0S"

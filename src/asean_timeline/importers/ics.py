@@ -19,7 +19,6 @@ from asean_timeline.importers.icstimes import (
     Moment,
     TimeValueError,
     date_keys,
-    duration_text,
     exdate_value,
     iana_name,
     moment,
@@ -38,6 +37,7 @@ from asean_timeline.importers.own import (
 from asean_timeline.importers.text import decode, one_line, plain_text, tags_of
 from asean_timeline.model import Day, DayRange, When
 from asean_timeline.problems import InvalidInputError
+from asean_timeline.timefmt import iso_duration
 from asean_timeline.validate import FREQUENCIES, ID_PATTERN
 
 NAME = "ics"
@@ -130,7 +130,7 @@ class _Reader:
             batch.calendar["url"] = str(calendar["URL"])
         refresh = getattr(calendar.get("REFRESH-INTERVAL"), "dt", None)
         if self.own and isinstance(refresh, timedelta) and refresh > timedelta(0):
-            batch.calendar["refresh_interval"] = duration_text(refresh)
+            batch.calendar["refresh_interval"] = iso_duration(refresh)
         for component in calendar.subcomponents:
             if component.name == "VTIMEZONE" and "X-LIC-LOCATION" in component:
                 self.locations[str(component["TZID"])] = str(component["X-LIC-LOCATION"])

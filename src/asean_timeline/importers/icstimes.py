@@ -19,6 +19,7 @@ from functools import cache
 from typing import Any
 
 from asean_timeline.reference import zone_names
+from asean_timeline.timefmt import iso_duration
 
 
 class TimeValueError(ValueError):
@@ -170,20 +171,10 @@ def date_keys(
         if end.value != start.value:
             keys["end"] = end.value
     elif duration is not None and duration > timedelta(0):
-        keys["duration"] = duration_text(duration)
+        keys["duration"] = iso_duration(duration)
     if start.zone is not None:
         keys["timezone"] = start.zone
     return keys
-
-
-def duration_text(span: timedelta) -> str:
-    """``PT1H30M``, ``P2D``, ``P1DT2H``: an ISO 8601 duration the file format reads."""
-    seconds = int(span.total_seconds())
-    days, rest = divmod(seconds, 86400)
-    hours, rest = divmod(rest, 3600)
-    minutes, seconds = divmod(rest, 60)
-    clock = "".join(f"{n}{unit}" for n, unit in ((hours, "H"), (minutes, "M"), (seconds, "S")) if n)
-    return "P" + (f"{days}D" if days else "") + (f"T{clock}" if clock else "")
 
 
 def exdate_value(value: Any, start: Moment, locations: dict[str, str]) -> date | datetime:

@@ -21,9 +21,8 @@ import pytest
 from tests.conftest import SHIPPED
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
-    """A running `serve --port 0` on a copy of events.toml: (base URL, events.toml path)."""
+def _start_serve(tmp_path: Path) -> tuple[subprocess.Popen[str], str]:
+    """`serve --port 0` on a copy of events.toml in ``tmp_path``: the process and its base URL."""
     source = tmp_path / "events.toml"
     shutil.copy(SHIPPED, source)
     process = subprocess.Popen(
@@ -42,18 +41,31 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         text=True,
     )
     assert process.stderr is not None
+    base = ""
+    deadline = time.monotonic() + 20
+    while not base and time.monotonic() < deadline:
+        line = process.stderr.readline()
+        if not line:
+            break  # serve ended before it started serving
+        found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+        base = found.group(1) if found else ""
+    if not base:
+        process.kill()
+        process.communicate(timeout=10)
+        raise AssertionError("serve did not start")
+    return process, base
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """A running `serve --port 0` on a copy of events.toml: (base URL, events.toml path)."""
+    process, base = _start_serve(tmp_path)
     try:
-        base = ""
-        deadline = time.monotonic() + 20
-        while not base and time.monotonic() < deadline:
-            line = process.stderr.readline()
-            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
-            base = found.group(1) if found else ""
-        assert base, "serve did not start"
-        yield base, source
+        yield base, tmp_path / "events.toml"
     finally:
         process.terminate()
         process.wait(timeout=10)
+        assert process.stderr is not None
         process.stderr.close()
 
 
@@ -205,31 +217,9 @@ def test_500_simultaneous_requests_are_all_answered_without_tracebacks(
 ) -> None:
     """Loopback load test: 500 connections open at once each get the whole file; 100 clients
     that hang up mid-download leave no traceback in the terminal. Bounded by socket timeouts."""
-    source = tmp_path / "events.toml"
-    shutil.copy(SHIPPED, source)
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "asean_timeline",
-            "serve",
-            str(source),
-            "--out",
-            str(tmp_path / "dist"),
-            "--port",
-            "0",
-        ],
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stderr is not None
+    process, base = _start_serve(tmp_path)
+    port = int(base.rsplit(":", 1)[1].rstrip("/"))
     try:
-        port = 0
-        while not port:
-            line = process.stderr.readline()
-            assert line, "serve ended before it started serving"
-            found = re.search(r"at http://127\.0\.0\.1:(\d+)/", line)
-            port = int(found.group(1)) if found else 0
         expected = (tmp_path / "dist" / "events.ics").read_bytes()
         size = _big_file(tmp_path / "dist")
         request = f"GET /events.ics HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
